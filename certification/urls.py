@@ -1,0 +1,38 @@
+"""Document jobs, certificate downloads and the public verification page."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "certification"
+
+urlpatterns = [
+    path("documents/", views.job_list, name="job-list"),
+    path("documents/jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("documents/jobs/<int:pk>/status/", views.job_status, name="job-status"),
+    path("documents/jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("documents/jobs/<int:pk>/retry/", views.job_retry, name="job-retry"),
+    path("documents/mobility/<int:mobility_id>/", views.mobility_documents, name="mobility-documents"),
+    path("documents/group/<int:group_id>/", views.group_documents, name="group-documents"),
+    path("documents/project/<int:project_id>/", views.project_documents, name="project-documents"),
+    path("certificates/<int:pk>/", views.certificate_detail, name="certificate-detail"),
+    path("certificates/<int:pk>/reissue/", views.certificate_reissue, name="certificate-reissue"),
+    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate-revoke"),
+    path("certificates/<int:pk>/pdf/", views.certificate_download, name="certificate-download"),
+    path("certificates/<int:pk>/credential/", views.certificate_credential, name="certificate-credential"),
+    path(
+        "documents/mobility/<int:mobility_id>/certificate/", views.certificate_issue, name="certificate-issue"
+    ),
+    path(
+        "documents/mobility/<int:mobility_id>/attendance/",
+        views.attendance_request,
+        name="attendance-request",
+    ),
+    path("documents/agreement/<int:agreement_id>/", views.agreement_pdf, name="agreement-pdf"),
+    path("documents/group/<int:group_id>/certificates/", views.group_issue, name="group-issue"),
+    path("documents/group/<int:group_id>/progress/", views.group_progress, name="group-progress"),
+    path("documents/group/<int:group_id>/bundle/", views.group_bundle, name="group-bundle"),
+    path("documents/project/<int:project_id>/bundle/", views.project_bundle, name="project-bundle"),
+    path("verify/", views.verify_lookup, name="verify-lookup"),
+    path("verify/<str:number>/", views.verify, name="verify"),
+]

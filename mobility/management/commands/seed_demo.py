@@ -1,0 +1,44 @@
+"""Idempotent demo data: runs the ``demo.seed`` of every app, base layer first."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_APPS = ("partners", "mobility", "certification")
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo data: fictional centres, partners, learners and accounts."
+
+    def handle(self, *args, **options):
+        context: dict = {"stdout": self.stdout}
+        for label in DEMO_APPS:
+            app = apps.get_app_config(label)
+            try:
+                module = import_module(f"{app.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            with transaction.atomic():
+                module.seed(context)
+        for label in DEMO_APPS:
+            try:
+                module = import_module(f"{label}.demo")
+            except ModuleNotFoundError:
+                continue
+            if hasattr(module, "after_commit"):
+                module.after_commit(context)
+        self.print_logins(context)
+
+    def print_logins(self, context: dict) -> None:
+        logins = context.get("logins", [])
+        if not logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {context['password']})"))
+        for email, description in logins:
+            self.stdout.write(f"  {email:<36} {description}")
+        for line in context.get("notes", []):
+            self.stdout.write(line)
+        self.stdout.write("")

@@ -1,0 +1,99 @@
+"""Small template helpers of the referent's pages: sortable headers, countries, durations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django_countries import countries
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict, key: str, label: str, css: str = "") -> str:
+    """A column header that sorts by ``key`` (and flips to descending when already sorted by it)."""
+    request = context["request"]
+    current = request.GET.get("sort") or context.get("default_sort", "")
+    if current == key:
+        target, state = f"-{key}", "ascending"
+    elif current == f"-{key}":
+        target, state = key, "descending"
+    else:
+        target, state = key, "none"
+    params = request.GET.copy()
+    params["sort"] = target
+    params.pop("page", None)
+    return format_html(
+        '<th scope="col" aria-sort="{}"{}><a href="?{}">{}</a></th>',
+        state,
+        format_html(' class="{}"', css) if css else "",
+        params.urlencode(),
+        label,
+    )
+
+
+@register.filter
+def country_name(code: Any) -> str:
+    code = getattr(code, "code", code)
+    return str(countries.name(code) or code or "")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict, number: int) -> str:
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return f"?{params.urlencode()}"
+
+
+@register.filter
+def fields_named(form: Any, names: Any) -> list:
+    """The bound fields of ``form`` among ``names`` (a form may leave some out, e.g. a single centre)."""
+    return [form[name] for name in names if name in form.fields]
+
+
+@register.simple_tag
+def elided_pages(page: Any) -> list:
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    from mobility.models import MobilityStatus
+
+    try:
+        return str(MobilityStatus(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def age(learner: Any) -> int | None:
+    from django.utils import timezone
+
+    return learner.age_on(timezone.localdate())
+
+
+@register.filter
+def language_local(code: Any) -> str:
+    """The language's own name ("Deutsch"); an unknown code shows as it is instead of failing."""
+    from mobility.i18n import language_name
+
+    return language_name(code, local=True)
+
+
+@register.filter
+def language_translated(code: Any) -> str:
+    """The language's name in the reader's language; an unknown code shows as it is."""
+    from mobility.i18n import language_name
+
+    return language_name(code)

@@ -1,0 +1,75 @@
+"""What every page of the referent's workspace shares: who may enter, who may act, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from partners.access import get_access, require_capability
+from partners.models import Organisation
+from partners.roles import Capability
+
+PER_PAGE_CHOICES = (25, 50, 100)
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from partners.models import User
+
+    class AuthenticatedRequest(HttpRequest):
+        """What the pages behind ``staff_required`` receive: a logged-in member."""
+
+        user: User
+        htmx: HtmxDetails
+
+else:
+    AuthenticatedRequest = HttpRequest
+
+
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Logged in and a member of some centre or chamber (tutors and strangers get a 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not get_access(request.user).can(Capability.VIEW):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def visible_centres(user: Any) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=get_access(user).centre_ids).order_by("name"))
+
+
+def manageable_centres(user: Any) -> list[Organisation]:
+    """The centres where the user may create and change learners and mobilities."""
+    ids = get_access(user).centres_with(Capability.MANAGE_LEARNERS)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def can_manage(request: HttpRequest, centre_id: int | None = None) -> bool:
+    return get_access(request.user).can(Capability.MANAGE_LEARNERS, centre_id)
+
+
+def require_manage(request: HttpRequest, centre_id: int) -> None:
+    """A read-only colleague may look, not act: 403 before any form is even read."""
+    require_capability(request.user, Capability.MANAGE_LEARNERS, centre_id)
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -> Page:
+    try:
+        size = int(request.GET.get("per_page") or per_page or PER_PAGE_CHOICES[0])
+    except ValueError:
+        size = PER_PAGE_CHOICES[0]
+    if size not in PER_PAGE_CHOICES:
+        size = PER_PAGE_CHOICES[0]
+    return Paginator(queryset, size).get_page(request.GET.get("page"))

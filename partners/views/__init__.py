@@ -1,0 +1,1 @@
+"""Pages of the base layer: partner directory, contacts, agreements, team."""

@@ -1,0 +1,134 @@
+"""Tutors and learners on a 360 px phone: nothing scrolls sideways, every control is big enough for a
+thumb (44 × 44 px). Each page is also photographed at phone and desktop sizes under
+test-results/phones/, to be looked at.
+
+German is the test language for tutors: its long compound words are the first to break a layout.
+"""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from mobility.models import GuestRole
+
+from .support import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    log_in,
+    open_page,
+    personal_link,
+    screenshot,
+    small_touch_targets,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _phone(browser: Browser, language: str) -> Page:
+    context = browser.new_context(
+        viewport=PHONE, locale=language, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    return context.new_page()
+
+
+def _walk(browser: Browser, link: str, pages: list[tuple[str, str]], language: str, who: str) -> None:
+    """Each page on a phone (checked and photographed), then on a desktop (photographed)."""
+    phone = _phone(browser, language)
+    phone.goto(link)  # the personal link opens the session; ?lang= then sets the language
+    base = phone.url.split("/guest/")[0]
+    problems = []
+    for name, path in pages:
+        open_page(phone, f"{base}{path}?lang={language}")
+        problems += [f"{name}: {line}" for line in horizontal_overflow(phone)]
+        problems += [f"{name}: {target} is too small to tap" for target in small_touch_targets(phone)]
+        screenshot(phone, f"phones/{who}-{name}-phone")
+    desktop = phone.context.browser.new_context(viewport=DESKTOP, locale=language)
+    desktop.add_cookies(phone.context.cookies())
+    page = desktop.new_page()
+    for name, path in pages:
+        open_page(page, f"{base}{path}")
+        screenshot(page, f"phones/{who}-{name}-desktop")
+    desktop.close()
+    phone.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_tutors_pages_fit_a_phone(browser: Browser, world):
+    w = world
+    link = personal_link(mobility=w.mobility, role=GuestRole.TUTOR, referent=w.referent)
+    pk = w.mobility.pk
+    _walk(
+        browser,
+        link,
+        [
+            ("home", f"/guest/{pk}/"),
+            ("confirm", f"/guest/{pk}/confirm/"),
+            ("agreement", f"/guest/{pk}/agreement/"),
+            ("follow-ups", f"/guest/{pk}/follow-ups/"),
+            ("evaluation", f"/guest/{pk}/evaluation/"),
+        ],
+        "de",
+        "tutor",
+    )
+
+
+def test_the_tutors_evaluation_with_missing_parts_fits_a_phone(browser: Browser, world):
+    w = world
+    page = _phone(browser, "de")
+    page.goto(personal_link(mobility=w.mobility, role=GuestRole.TUTOR, referent=w.referent))
+    page.goto(f"{page.url.split('/guest/')[0]}/guest/{w.mobility.pk}/evaluation/?lang=de")
+    page.locator("button[name=action][value=submit]").click()
+    expect(page.locator("#missing")).to_be_visible()
+    assert horizontal_overflow(page) == []
+    assert small_touch_targets(page) == []
+    screenshot(page, "phones/tutor-evaluation-missing-parts-phone")
+    page.context.close()
+
+
+def test_a_submitted_evaluation_fits_a_phone(browser: Browser, world):
+    """The read-only evaluation, as the tutor sees it after submitting (and prints it)."""
+    w = world
+    link = personal_link(mobility=w.evaluated, role=GuestRole.TUTOR, referent=w.referent)
+    _walk(
+        browser, link, [("submitted-evaluation", f"/guest/{w.evaluated.pk}/evaluation/view/")], "de", "tutor"
+    )
+
+
+def test_the_learners_pages_fit_a_phone(browser: Browser, world):
+    w = world
+    link = personal_link(mobility=w.mobility, role=GuestRole.LEARNER, referent=w.referent)
+    pk = w.mobility.pk
+    _walk(
+        browser,
+        link,
+        [
+            ("home", f"/guest/{pk}/"),
+            ("agreement", f"/guest/{pk}/agreement/"),
+            ("documents", f"/guest/{pk}/documents/"),
+            ("self-assessment", f"/guest/{pk}/evaluation/"),
+        ],
+        "fr",
+        "learner",
+    )
+
+
+def test_the_referents_main_pages_do_not_scroll_sideways_on_a_phone(browser: Browser, live_server, world):
+    """Referents mostly work on a desktop, but a phone must not hide half of a page."""
+    w = world
+    page = _phone(browser, "fr")
+    log_in(page.context, live_server, w.referent)
+    problems = []
+    for name, path in [
+        ("dashboard", "/"),
+        ("mobilities", "/mobilities/"),
+        ("mobility", f"/mobilities/{w.mobility.pk}/"),
+        ("learner", f"/learners/{w.learner.pk}/"),
+        ("reports", "/data/reports/"),
+        ("exports", "/data/exports/"),
+        ("partners", "/partners/"),
+    ]:
+        open_page(page, live_server.url + path)
+        problems += [f"{name}: {line}" for line in horizontal_overflow(page)]
+        screenshot(page, f"phones/referent-{name}-phone")
+    page.context.close()
+    assert not problems, "\n".join(problems)

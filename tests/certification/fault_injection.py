@@ -1,0 +1,23 @@
+"""Imported by test workers (``--include``): makes a certificate render last RENDER_PAUSE seconds
+longer, so that a test can kill the worker in the middle of it, and writes the rendering
+process's id to RENDER_PID_FILE (the worker's other children, such as beat, must be spared)."""
+
+import os
+import time
+
+from certification import documents
+
+_PAUSE = float(os.environ.get("RENDER_PAUSE", "0") or 0)
+_PID_FILE = os.environ.get("RENDER_PID_FILE", "")
+
+if _PAUSE:
+    _render = documents.render_certificate
+
+    def _slow_render(content, credential):
+        if _PID_FILE:
+            with open(_PID_FILE, "w") as handle:
+                handle.write(str(os.getpid()))
+        time.sleep(_PAUSE)
+        return _render(content, credential)
+
+    documents.render_certificate = _slow_render

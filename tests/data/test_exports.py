@@ -1,0 +1,256 @@
+"""Exports: scoped to what the user may take, and no formula can run on any path."""
+
+import csv
+import datetime
+import io
+import tracemalloc
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from import_export import resources
+
+from mobility import exports
+from mobility.models import ExportJob, ExportStatus, Learner
+from mobility.spreadsheets import Rows, SafeCSV, SafeXLSX, write_csv, write_xlsx
+from partners.models import AuditEntry
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\0=1",
+]
+
+
+def _csv_cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=","))
+
+
+def _assert_csv_safe(data: bytes):
+    for row in _csv_cells(data):
+        for cell in row:
+            assert not cell or cell[0] not in "=+-@\t\r\0", cell
+
+
+def _assert_xlsx_safe(data: bytes):
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+    workbook = load_workbook(io.BytesIO(data))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.value
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    assert cell.quotePrefix
+
+
+@pytest.fixture
+def evil_learner(centre_a):
+    return factories.LearnerFactory(
+        centre=centre_a,
+        last_name=PAYLOADS[0],
+        first_name=PAYLOADS[1],
+        trade=PAYLOADS[2],
+        position=PAYLOADS[3],
+        guardian_name=PAYLOADS[4],
+        national_id="=2+5",
+    )
+
+
+def test_the_writer_neutralises_every_dangerous_first_character():
+    data = io.BytesIO()
+    write_csv(
+        Rows(
+            "x", ["a"] * len(PAYLOADS), [PAYLOADS, ["ok", "-", "+", 3, -4, None, datetime.date(2024, 1, 2)]]
+        ),
+        data,
+    )
+    cells = _csv_cells(data.getvalue())
+    assert [c[:2] for c in cells[1]] == ["'=", "'+", "'-", "'@", "'\t", "'\r", "'="]
+    assert cells[2][:5] == ["ok", "'-", "'+", "3", "-4"]  # numbers stay numbers
+
+
+def test_the_xlsx_writer_never_writes_a_formula():
+    data = io.BytesIO()
+    write_xlsx(Rows("x", ["=header"], [PAYLOADS]), data)
+    _assert_xlsx_safe(data.getvalue())
+
+
+@pytest.mark.parametrize("kind", ["learners", "mobilities"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_pages_neutralise_formulas(kind, file_format, client_of, referent_a, evil_learner, media):
+    factories.MobilityFactory(participant=evil_learner, host_city="=cmd|'/C calc'!A0")
+    client = client_of(referent_a)
+    response = client.post("/data/exports/", {"kind": kind, "file_format": file_format, "delimiter": ","})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == ExportStatus.READY, job.error
+    download = client.get(f"/data/exports/{job.pk}/download/")
+    data = b"".join(download.streaming_content)
+    (_assert_csv_safe if file_format == "csv" else _assert_xlsx_safe)(data)
+    assert b"HYPERLINK" in data or file_format == "xlsx"
+
+
+def test_the_command_line_neutralises_formulas(tmp_path, evil_learner):
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"learners.{fmt}"
+        call_command("export_data", "learners", "--format", fmt, "--output", str(out), stdout=io.StringIO())
+        (_assert_csv_safe if fmt == "csv" else _assert_xlsx_safe)(out.read_bytes())
+    assert AuditEntry.objects.filter(action="data.export", data__kind="learners").count() == 2
+
+
+def test_the_admin_action_neutralises_formulas(client, operator, evil_learner, media):
+    from mobility.models import ErasmusMapping, ImportBatch
+
+    batch = ImportBatch.objects.create(
+        centre=evil_learner.centre, kind="learners", original_name="=cmd|' /C calc'!A0.csv", file_format="csv"
+    )
+    client.force_login(operator)
+    for action in ("export_as_csv", "export_as_xlsx"):
+        response = client.post(
+            "/admin/mobility/importbatch/", {"action": action, "_selected_action": [batch.pk]}
+        )
+        assert response.status_code == 200
+        (_assert_csv_safe if action.endswith("csv") else _assert_xlsx_safe)(response.content)
+        assert b"calc" in response.content or action.endswith("xlsx")
+    assert ErasmusMapping.objects.count() == 0
+
+
+def test_django_import_export_formats_use_the_writer(evil_learner):
+    class LearnerExport(resources.ModelResource):
+        class Meta:
+            model = Learner
+            fields = ("last_name", "first_name", "trade")
+
+    dataset = LearnerExport().export()
+    _assert_csv_safe(SafeCSV().export_data(dataset).encode())
+    _assert_xlsx_safe(SafeXLSX().export_data(dataset))
+
+
+def test_rows_for_the_api_neutralise_formulas_through_the_writer(referent_a, evil_learner):
+    rows = exports.rows_for("learners", referent_a, {})
+    chunks = b"".join(exports.csv_chunks(rows))
+    _assert_csv_safe(chunks)
+
+
+def test_a_referent_exports_only_their_centres_learners(referent_a, centre_a, centre_b):
+    mine = factories.LearnerFactory(centre=centre_a, last_name="Mine")
+    factories.LearnerFactory(centre=centre_b, last_name="Other")
+    rows = list(exports.rows_for("learners", referent_a, {}).rows)
+    assert [r[1] for r in rows] == [mine.last_name]
+
+
+def test_a_chamber_admin_exports_every_centre_of_the_chamber(chamber_admin, centre_a, centre_a2, centre_b):
+    for centre in (centre_a, centre_a2, centre_b):
+        factories.LearnerFactory(centre=centre, last_name=centre.name[:20])
+    rows = list(exports.rows_for("learners", chamber_admin, {}).rows)
+    assert sorted(r[-1] for r in rows) == sorted([centre_a.name, centre_a2.name])
+
+
+def test_asking_for_another_centre_is_refused(referent_a, centre_b):
+    with pytest.raises(PermissionDenied):
+        exports.rows_for("mobilities", referent_a, {"centre": centre_b.pk})
+
+
+def test_read_only_staff_cannot_export_personal_data(readonly_a, client_of):
+    with pytest.raises(PermissionDenied):
+        exports.rows_for("learners", readonly_a, {})
+    assert (
+        client_of(readonly_a).post("/data/exports/", {"kind": "learners", "file_format": "csv"}).status_code
+        == 403
+    )
+
+
+def test_statistics_carry_no_direct_identifier(referent_a, centre_a):
+    learner = factories.LearnerFactory(
+        centre=centre_a, last_name="Identifiable", date_of_birth=datetime.date(2008, 6, 1)
+    )
+    factories.MobilityFactory(participant=learner, status="completed")
+    data = io.BytesIO()
+    rows = exports.rows_for("statistics", referent_a, {})
+    write_csv(rows, data)
+    text = data.getvalue().decode("utf-8-sig")
+    assert "Identifiable" not in text and "2008" not in text and learner.email not in text
+    assert "16–17" in text  # an age band instead of the date of birth
+
+
+def test_an_export_is_audited_with_its_scope_and_row_count(client_of, referent_a, centre_a, media):
+    factories.LearnerFactory.create_batch(3, centre=centre_a)
+    client_of(referent_a).post(
+        "/data/exports/", {"kind": "learners", "file_format": "xlsx", "centre": centre_a.pk}
+    )
+    entry = AuditEntry.objects.get(action="data.export")
+    assert entry.actor == referent_a and entry.data["rows"] == 3 and entry.data["kind"] == "learners"
+    assert entry.data["centre"] == centre_a.pk and entry.centre_id == centre_a.pk
+
+
+def test_someone_elses_export_is_a_404(client_of, referent_a, chamber_admin, media):
+    job = ExportJob.objects.create(kind="learners", file_format="csv", created_by=referent_a)
+    assert client_of(chamber_admin).get(f"/data/exports/{job.pk}/").status_code == 404
+
+
+def test_a_large_export_goes_to_a_worker(
+    client_of, referent_a, centre_a, settings, media, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    factories.LearnerFactory.create_batch(2, centre=centre_a)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_of(referent_a).post("/data/exports/", {"kind": "learners", "file_format": "csv"})
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.REQUESTED and len(callbacks) == 1
+    exports.export_job_run(job_id=job.pk)  # what the worker runs
+    job.refresh_from_db()
+    assert job.status == ExportStatus.READY and job.row_count == 2
+
+
+def test_xlsx_memory_stays_flat_as_rows_grow():
+    def peak(count: int) -> int:
+        rows = ([f"Nom {i}", i, "=x"] for i in range(count))
+        tracemalloc.start()
+        write_xlsx(Rows("x", ["a", "b", "c"], rows), io.BytesIO())
+        result = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return result
+
+    small, large = peak(300), peak(3_000)
+    # Ten times the rows; the peak grows by far less (the output buffer itself is the only growth).
+    assert large < small * 4, (small, large)
+
+
+def test_the_sweeper_republishes_a_job_no_worker_picked_up(referent_a, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(kind="learners", file_format="csv", created_by=referent_a)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert exports.data_jobs_republish_stale() == 1
+    assert len(callbacks) == 1
+
+
+def test_old_export_files_are_deleted(referent_a, media):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(kind="learners", file_format="csv", created_by=referent_a, status="ready")
+    job.file.save("old.csv", ContentFile(b"a"), save=True)
+    path = job.file.path
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=30))
+    assert exports.data_files_purge() == 1
+    job.refresh_from_db()
+    assert not job.file and not __import__("os").path.exists(path)

@@ -1,0 +1,39 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_renders_for_a_referent(
+    client_of, referent_a, learner, mobility, group, project, agreement
+):
+    client = client_of(referent_a)
+    doc = None
+    urls = [
+        "/",
+        "/learners/",
+        "/learners/new/",
+        f"/learners/{learner.pk}/",
+        f"/learners/{learner.pk}/edit/",
+        f"/learners/{learner.pk}/consent/",
+        "/mobilities/",
+        "/mobilities/new/",
+        f"/mobilities/{mobility.pk}/",
+        f"/mobilities/{mobility.pk}/edit/",
+        f"/mobilities/{mobility.pk}/agreement/",
+        f"/agreements/{agreement.pk}/",
+        "/timeline/",
+        "/groups/",
+        "/groups/new/",
+        f"/groups/{group.pk}/",
+        f"/groups/{group.pk}/edit/",
+        f"/groups/{group.pk}/members/",
+        "/projects/",
+        "/projects/new/",
+        f"/projects/{project.pk}/",
+        f"/projects/{project.pk}/edit/",
+        f"/contacts/options/?host_organisation={mobility.host_organisation_id}",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    assert doc is None

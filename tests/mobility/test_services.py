@@ -1,0 +1,341 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from mobility import services
+from mobility.models import (
+    AgreementStatus,
+    DocumentType,
+    Evaluation,
+    EvaluationKind,
+    EvaluationStatus,
+    MobilityStatus,
+    Party,
+    SignatureMethod,
+)
+from partners.models import AuditEntry, OutboundEmail
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _plan_data(learner, host, tutor, **extra):
+    return {
+        "participant": learner,
+        "activity_type": factories.activity(),
+        "host_organisation": host,
+        "host_tutor": tutor,
+        "planned_start": datetime.date(2026, 3, 2),
+        "planned_end": datetime.date(2026, 3, 27),
+        **extra,
+    }
+
+
+@pytest.fixture
+def host():
+    return factories.HostCompanyFactory()
+
+
+@pytest.fixture
+def tutor(host):
+    return factories.ContactFactory(organisation=host)
+
+
+@pytest.fixture
+def learner(centre_a):
+    return factories.LearnerFactory(centre=centre_a)
+
+
+@pytest.fixture
+def mobility(centre_a, referent_a, learner, host, tutor):
+    return services.mobility_create(
+        centre=centre_a, data=_plan_data(learner, host, tutor), acting_user=referent_a
+    )
+
+
+def test_create_gives_a_reference_checklist_followups_and_an_audit_entry(mobility):
+    assert mobility.reference.startswith("MOB-2026-")
+    assert mobility.status == MobilityStatus.DRAFT
+    assert mobility.checklist.count() > 5
+    assert mobility.followups.count() == 3  # weekly in a 26-day stay
+    assert mobility.host_city == "Valencia" and mobility.evaluation_due == datetime.date(2026, 4, 10)
+    assert AuditEntry.objects.filter(action="mobility.create", target_id=str(mobility.pk)).exists()
+
+
+def test_read_only_staff_cannot_create(centre_a, readonly_a, learner, host, tutor):
+    with pytest.raises(PermissionDenied):
+        services.mobility_create(
+            centre=centre_a, data=_plan_data(learner, host, tutor), acting_user=readonly_a
+        )
+
+
+def test_outsider_cannot_create_in_another_centre(centre_a, referent_b, learner, host, tutor):
+    with pytest.raises(PermissionDenied):
+        services.mobility_create(
+            centre=centre_a, data=_plan_data(learner, host, tutor), acting_user=referent_b
+        )
+
+
+def test_duration_outside_the_activity_bounds_names_the_end_date(centre_a, referent_a, learner, host, tutor):
+    data = _plan_data(learner, host, tutor, planned_end=datetime.date(2026, 3, 5))
+    with pytest.raises(ValidationError) as exc:
+        services.mobility_create(centre=centre_a, data=data, acting_user=referent_a)
+    assert "planned_end" in exc.value.message_dict
+    assert "at least 10 days" in exc.value.message_dict["planned_end"][0]
+
+
+def test_overlapping_mobilities_of_one_participant_are_refused(
+    mobility, centre_a, referent_a, learner, host, tutor
+):
+    data = _plan_data(
+        learner, host, tutor, planned_start=datetime.date(2026, 3, 20), planned_end=datetime.date(2026, 4, 5)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.mobility_create(centre=centre_a, data=data, acting_user=referent_a)
+    assert "overlap" in exc.value.message_dict["planned_start"][0]
+
+
+def test_tutor_of_another_company_is_refused(centre_a, referent_a, learner, host):
+    other_tutor = factories.ContactFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.mobility_create(
+            centre=centre_a, data=_plan_data(learner, host, other_tutor), acting_user=referent_a
+        )
+    assert "host_tutor" in exc.value.message_dict
+
+
+def test_planning_tells_the_sending_employer_in_their_language(mobility, referent_a, learner):
+    employer = factories.HostCompanyFactory(kind="sending_employer", country="FR", city="Montclar")
+    contact = factories.ContactFactory(
+        organisation=employer, is_tutor=False, is_employer_contact=True, preferred_language="fr"
+    )
+    services.learner_update(
+        learner=learner, data={"employer": employer, "employer_contact": contact}, acting_user=referent_a
+    )
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    mail = OutboundEmail.objects.get(kind="employer.planned")
+    assert mail.to == contact.email and mail.language == "fr"
+    assert mail.related_id == str(mobility.pk)
+
+
+def test_changing_dates_after_planning_tells_the_employer_again(mobility, referent_a, learner):
+    employer = factories.HostCompanyFactory(kind="sending_employer")
+    contact = factories.ContactFactory(organisation=employer, is_tutor=False, preferred_language="fr")
+    services.learner_update(
+        learner=learner, data={"employer": employer, "employer_contact": contact}, acting_user=referent_a
+    )
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    services.mobility_update(
+        mobility=mobility,
+        data={"planned_start": datetime.date(2026, 3, 9), "planned_end": datetime.date(2026, 4, 3)},
+        acting_user=referent_a,
+    )
+    assert OutboundEmail.objects.filter(kind="employer.dates_changed").count() == 1
+
+
+def test_a_transition_outside_the_workflow_is_refused(mobility, referent_a):
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.COMPLETED, acting_user=referent_a
+        )
+    assert "cannot go from" in exc.value.messages[0]
+
+
+def test_confirmation_needs_a_tutor_a_signed_agreement_consent_and_documents(mobility, referent_a):
+    services.mobility_update(mobility=mobility, data={"host_tutor": None}, acting_user=referent_a)
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.CONFIRMED, acting_user=referent_a
+        )
+    text = " ".join(exc.value.messages)
+    assert "host tutor" in text
+    assert "learning agreement" in text
+    assert "Insurance certificate" in text
+
+
+def _sign_all(agreement, referent):
+    for party in services.agreement_required_parties(agreement=agreement):
+        services.agreement_sign(
+            agreement=agreement,
+            party=party,
+            signer_name="Signataire",
+            method=SignatureMethod.IN_APP,
+            acting_user=referent,
+        )
+
+
+def _upload_required(mobility, referent):
+    for doc_type in mobility.activity_type.required_documents.all():
+        services.document_upload(
+            learner=mobility.participant,
+            mobility=mobility,
+            document_type=doc_type,
+            upload=SimpleUploadedFile("scan.pdf", PDF, "application/pdf"),
+            acting_user=referent,
+        )
+
+
+def test_confirmation_succeeds_once_everything_is_there(mobility, referent_a):
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    agreement = services.agreement_save(
+        mobility=mobility,
+        data={"objectives": "Pâte levée"},
+        outcomes=[{"description": "Réalise une pâte levée"}],
+        units=None,
+        acting_user=referent_a,
+    )
+    _sign_all(agreement, referent_a)
+    _upload_required(mobility, referent_a)
+    mobility = services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.CONFIRMED, acting_user=referent_a
+    )
+    assert mobility.status == MobilityStatus.CONFIRMED
+
+
+def test_a_minor_needs_a_guardian_signature_and_parental_consent(centre_a, referent_a, host, tutor):
+    minor = factories.LearnerFactory(
+        centre=centre_a,
+        date_of_birth=datetime.date(2010, 1, 1),
+        guardian_name="Marie Dupont",
+        guardian_email="m.dupont@famille.example",
+    )
+    mobility = services.mobility_create(
+        centre=centre_a, data=_plan_data(minor, host, tutor), acting_user=referent_a
+    )
+    agreement = services.agreement_save(
+        mobility=mobility, data={"objectives": "x"}, outcomes=[], units=None, acting_user=referent_a
+    )
+    assert Party.GUARDIAN in services.agreement_required_parties(agreement=agreement)
+    blockers = " ".join(services.confirmation_blockers(mobility=mobility))
+    assert "parental consent" in blockers
+
+
+def test_a_change_after_signature_makes_a_new_version_and_keeps_the_old(mobility, referent_a):
+    v1 = services.agreement_save(
+        mobility=mobility,
+        data={"objectives": "v1"},
+        outcomes=[{"description": "A"}],
+        units=None,
+        acting_user=referent_a,
+    )
+    services.agreement_sign(
+        agreement=v1,
+        party=Party.LEARNER,
+        signer_name="L",
+        method=SignatureMethod.IN_APP,
+        acting_user=referent_a,
+    )
+    v2 = services.agreement_save(
+        mobility=mobility, data={"objectives": "v2"}, outcomes=None, units=None, acting_user=referent_a
+    )
+    v1.refresh_from_db()
+    assert (v1.version, v1.status, v1.objectives) == (1, AgreementStatus.SUPERSEDED, "v1")
+    assert (v2.version, v2.status, v2.objectives) == (2, AgreementStatus.DRAFT, "v2")
+    assert [o.description for o in v2.outcomes.all()] == ["A"]
+    assert v2.signatures.count() == 0
+
+
+def test_signing_outside_the_platform_needs_the_scan(mobility, referent_a):
+    agreement = services.agreement_save(
+        mobility=mobility, data={"objectives": "x"}, outcomes=[], units=None, acting_user=referent_a
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_sign(
+            agreement=agreement,
+            party=Party.HOST,
+            signer_name="Tutor",
+            method=SignatureMethod.OUTSIDE,
+            acting_user=referent_a,
+        )
+    assert "scan" in exc.value.message_dict
+
+
+def test_an_upload_with_a_lying_extension_is_refused(mobility, referent_a):
+    doc_type = DocumentType.objects.get(code="insurance")
+    with pytest.raises(ValidationError) as exc:
+        services.document_upload(
+            learner=mobility.participant,
+            mobility=mobility,
+            document_type=doc_type,
+            upload=SimpleUploadedFile(
+                "assurance.pdf", b"MZ\x90\x00 this is an executable", "application/pdf"
+            ),
+            acting_user=referent_a,
+        )
+    assert "not a valid" in exc.value.messages[0]
+    assert mobility.participant.documents.count() == 0
+
+
+def test_uploading_a_requested_document_ticks_its_checklist_task(mobility, referent_a):
+    doc_type = DocumentType.objects.get(code="insurance")
+    services.document_upload(
+        learner=mobility.participant,
+        mobility=mobility,
+        document_type=doc_type,
+        upload=SimpleUploadedFile("a.pdf", PDF),
+        acting_user=referent_a,
+    )
+    assert mobility.checklist.get(document_type=doc_type).is_done
+
+
+def test_dates_move_confirmed_mobilities_in_progress_then_completed(mobility, referent_a):
+    type(mobility).objects.filter(pk=mobility.pk).update(status=MobilityStatus.CONFIRMED)
+    services.mobilities_follow_dates(today=datetime.date(2026, 3, 2))
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.IN_PROGRESS
+    services.mobilities_follow_dates(today=datetime.date(2026, 3, 28))
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.COMPLETED and mobility.actual_end == datetime.date(2026, 3, 27)
+
+
+def test_evaluated_needs_a_validated_tutor_evaluation(mobility, referent_a):
+    type(mobility).objects.filter(pk=mobility.pk).update(status=MobilityStatus.COMPLETED)
+    with pytest.raises(services.TransitionError):
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.EVALUATED, acting_user=referent_a
+        )
+    Evaluation.objects.create(mobility=mobility, kind=EvaluationKind.TUTOR, status=EvaluationStatus.VALIDATED)
+    assert (
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.EVALUATED, acting_user=referent_a
+        ).status
+        == MobilityStatus.EVALUATED
+    )
+
+
+def test_cancelling_needs_a_reason(mobility, referent_a):
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.CANCELLED, acting_user=referent_a
+        )
+    assert "reason" in exc.value.message_dict
+
+
+def test_a_group_creates_one_mobility_per_learner_or_none(centre_a, referent_a, host):
+    learners = [factories.LearnerFactory(centre=centre_a) for _ in range(3)]
+    data = {
+        "name": "Valence mars 2026",
+        "activity_type": factories.activity("group-exploration"),
+        "host_city": "Valencia",
+        "host_country": "ES",
+        "planned_start": datetime.date(2026, 3, 2),
+        "planned_end": datetime.date(2026, 3, 6),
+    }
+    group = services.group_create(centre=centre_a, data=data, participants=learners, acting_user=referent_a)
+    assert group.mobilities.count() == 3
+    # A second departure overlapping for one learner: nothing is created at all.
+    with pytest.raises(ValidationError) as exc:
+        services.group_create(
+            centre=centre_a,
+            data={**data, "name": "Doublon"},
+            participants=[*learners[:1], factories.LearnerFactory(centre=centre_a)],
+            acting_user=referent_a,
+        )
+    assert learners[0].full_name in exc.value.message_dict["participants"][0]
+    assert type(group).objects.filter(name="Doublon").count() == 0

@@ -1,0 +1,140 @@
+"""Every rule of the status workflow, move by move."""
+
+import datetime
+
+import pytest
+
+from mobility import services
+from mobility.models import Evaluation, EvaluationKind, EvaluationStatus, Mobility, MobilityStatus
+from partners.models import AuditEntry
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+ALL = list(MobilityStatus.values)
+ALLOWED = [(a, b) for a in ALL for b in services.TRANSITIONS[a]]
+REFUSED = [(a, b) for a in ALL for b in ALL if a != b and b not in services.TRANSITIONS[a]]
+
+
+def _at(mobility, status):
+    Mobility.objects.filter(pk=mobility.pk).update(status=status)
+    mobility.refresh_from_db()
+    return mobility
+
+
+def test_every_move_outside_the_workflow_is_refused_and_changes_nothing(mobility, referent_a):
+    accepted = []
+    for current, target in REFUSED:
+        _at(mobility, current)
+        try:
+            services.mobility_transition(
+                mobility=mobility, to_status=target, acting_user=referent_a, reason="x"
+            )
+        except services.TransitionError as exc:
+            assert "cannot go from" in exc.messages[0]
+        else:
+            accepted.append((current, target))
+        mobility.refresh_from_db()
+        assert mobility.status == current
+    assert accepted == []
+    assert len(REFUSED) > 50
+
+
+def test_the_workflow_allows_the_moves_a_referent_expects():
+    assert (MobilityStatus.DRAFT, MobilityStatus.PLANNED) in ALLOWED
+    assert (MobilityStatus.IN_PROGRESS, MobilityStatus.INTERRUPTED) in ALLOWED
+    assert (MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED) in ALLOWED
+    assert services.TRANSITIONS[MobilityStatus.CERTIFIED] == ()
+
+
+def test_planning_needs_to_know_where(centre_a, referent_a, learner):
+    mobility = factories.MobilityFactory(
+        participant=learner, host_organisation=None, host_tutor=None, host_city=""
+    )
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a
+        )
+    assert "where" in exc.value.messages[0]
+
+
+def test_a_confirmed_mobility_cannot_be_started_before_its_first_day(mobility, referent_a):
+    future = datetime.date.today() + datetime.timedelta(days=20)
+    Mobility.objects.filter(pk=mobility.pk).update(
+        status=MobilityStatus.CONFIRMED,
+        planned_start=future,
+        planned_end=future + datetime.timedelta(days=20),
+    )
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.IN_PROGRESS, acting_user=referent_a
+        )
+    assert "has not started yet" in exc.value.messages[0]
+
+
+def test_starting_records_the_actual_start_and_is_audited(mobility, referent_a):
+    _at(mobility, MobilityStatus.CONFIRMED)
+    started = services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.IN_PROGRESS, acting_user=referent_a
+    )
+    assert started.actual_start == datetime.date(2026, 3, 2)
+    entry = AuditEntry.objects.filter(action="mobility.transition", target_id=str(mobility.pk)).latest("at")
+    assert entry.data["status"] == ["confirmed", "in_progress"] and entry.actor == referent_a
+
+
+def test_an_interruption_ends_the_stay_and_keeps_the_reason(mobility, referent_a):
+    _at(mobility, MobilityStatus.IN_PROGRESS)
+    interrupted = services.mobility_transition(
+        mobility=mobility,
+        to_status=MobilityStatus.INTERRUPTED,
+        reason="Rapatriement",
+        force_majeure=True,
+        acting_user=referent_a,
+    )
+    assert interrupted.actual_end is not None
+    assert (interrupted.status_reason, interrupted.force_majeure) == ("Rapatriement", True)
+
+
+def test_an_interruption_without_a_reason_is_refused(mobility, referent_a):
+    _at(mobility, MobilityStatus.IN_PROGRESS)
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.INTERRUPTED, acting_user=referent_a
+        )
+    assert "reason" in exc.value.message_dict
+
+
+def test_a_submitted_evaluation_is_not_enough_to_be_evaluated(mobility, referent_a):
+    _at(mobility, MobilityStatus.COMPLETED)
+    Evaluation.objects.create(mobility=mobility, kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED)
+    with pytest.raises(services.TransitionError):
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.EVALUATED, acting_user=referent_a
+        )
+
+
+def test_a_cancelled_mobility_comes_back_as_a_draft(mobility, referent_a):
+    services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.CANCELLED, reason="Report", acting_user=referent_a
+    )
+    again = services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.DRAFT, acting_user=referent_a
+    )
+    assert again.status == MobilityStatus.DRAFT
+
+
+def test_the_daily_job_leaves_planned_mobilities_alone(mobility, referent_a):
+    _at(mobility, MobilityStatus.PLANNED)
+    services.mobilities_follow_dates(today=datetime.date(2026, 3, 10))
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.PLANNED
+
+
+def test_read_only_staff_cannot_move_a_mobility(mobility, readonly_a):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=readonly_a
+        )

@@ -1,0 +1,225 @@
+"""Secure login: failed-login limits (admin included), MFA for staff, session lifetime, short-lived
+reset links, login by e-mailed code, and the audit of logins."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, hotp_value
+from django.core import mail
+from django.utils import timezone
+
+from partners.models import AuditEntry
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=PASSWORD, ip="198.51.100.7"):
+    return client.post("/accounts/login/", {"login": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def admin_login(client, email, password=PASSWORD, ip="198.51.100.7"):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
+
+
+# --- Failed-login limits ----------------------------------------------------------------------
+def test_after_too_many_failures_even_the_right_password_is_refused(client, referent_a, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 3
+    for _ in range(3):
+        login(client, referent_a.email, "wrong-password")
+    response = login(client, referent_a.email)
+    assert not logged_in(client)
+    assert "Too many failed login attempts" in response.content.decode() or response.status_code == 429
+
+
+def test_an_address_trying_many_accounts_is_stopped(client, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_IP = 4
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 100
+    victim = factories.UserFactory(email="victim@centre.example")
+    for n in range(4):
+        login(client, f"guess{n}@centre.example", "wrong-password", ip="203.0.113.9")
+    login(client, victim.email, ip="203.0.113.9")
+    assert not logged_in(client)
+    login(client, victim.email, ip="203.0.113.10")  # another address is not affected
+    assert logged_in(client)
+
+
+def test_the_admin_login_shares_the_failed_login_limits(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 3
+    for _ in range(3):
+        admin_login(client, operator.email, "wrong-password")
+    response = admin_login(client, operator.email)
+    assert not logged_in(client)
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_failures_on_the_admin_login_count_for_the_main_login_too(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 2
+    admin_login(client, operator.email, "wrong-password")
+    admin_login(client, operator.email, "wrong-password")
+    login(client, operator.email)
+    assert not logged_in(client)
+
+
+def test_a_success_resets_the_account_counter(client, referent_a, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 3
+    login(client, referent_a.email, "wrong-password")
+    login(client, referent_a.email, "wrong-password")
+    login(client, referent_a.email)
+    client.logout()
+    login(client, referent_a.email, "wrong-password")
+    login(client, referent_a.email, "wrong-password")
+    login(client, referent_a.email)
+    assert logged_in(client)
+
+
+def test_logins_and_failures_are_audited(client, referent_a):
+    login(client, referent_a.email, "wrong-password")
+    login(client, referent_a.email)
+    entries = list(AuditEntry.objects.filter(action__startswith="auth.").order_by("id"))
+    assert [e.action for e in entries] == ["auth.login_failed", "auth.login"]
+    assert entries[0].actor_label == referent_a.email
+    assert entries[0].ip == "198.51.100.7"
+    assert entries[1].actor == referent_a
+
+
+# --- MFA --------------------------------------------------------------------------------------
+def test_staff_must_set_up_two_factor_when_required(client_of, referent_a, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    response = client_of(referent_a).get("/partners/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/"
+
+
+def test_the_operator_must_set_up_two_factor_too(client_of, operator, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    assert client_of(operator).get("/admin/").url == "/accounts/2fa/totp/activate/"
+
+
+def test_staff_with_a_second_factor_get_through(client_of, referent_a, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    TOTP.activate(referent_a, "JBSWY3DPEHPK3PXP")
+    assert client_of(referent_a).get("/partners/").status_code == 200
+
+
+def test_a_person_without_staff_access_is_not_asked_for_two_factor(client_of, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    nobody = factories.UserFactory()
+    assert client_of(nobody).get("/").status_code == 200
+
+
+def test_demo_mode_does_not_ask_for_two_factor(client_of, referent_a, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    assert client_of(referent_a).get("/partners/").status_code == 200
+
+
+def test_setting_up_totp_also_creates_recovery_codes(client, referent_a, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    login(client, referent_a.email)
+    assert client.get("/partners/").url == "/accounts/2fa/totp/activate/"
+    # Setting up a factor asks for the password again (a session left open is not enough).
+    assert client.get("/accounts/2fa/totp/activate/").url.startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    types = set(Authenticator.objects.filter(user=referent_a).values_list("type", flat=True))
+    assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+    assert client.get("/partners/").status_code == 200
+
+
+def test_a_password_alone_does_not_log_in_an_account_with_totp(client, referent_a):
+    TOTP.activate(referent_a, "JBSWY3DPEHPK3PXP")
+    response = login(client, referent_a.email)
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert not logged_in(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code("JBSWY3DPEHPK3PXP")})
+    assert logged_in(client)
+
+
+def test_the_admin_login_form_refuses_accounts_with_a_second_factor(client, operator):
+    TOTP.activate(operator, "JBSWY3DPEHPK3PXP")
+    response = admin_login(client, operator.email)
+    assert not logged_in(client)
+    assert "two-factor" in response.content.decode()
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+def test_a_session_ends_after_30_minutes_idle(client, referent_a):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, referent_a.email)
+        assert client.get("/partners/").status_code == 200
+        traveller.shift(timedelta(minutes=29))
+        assert client.get("/partners/").status_code == 200
+        traveller.shift(timedelta(minutes=31))
+        response = client.get("/partners/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert not logged_in(client)
+
+
+def test_a_busy_session_still_ends_after_12_hours(client, referent_a):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login(client, referent_a.email)
+        for _ in range(25):  # active every 29 minutes: never idle, 12 h 05 in all
+            traveller.shift(timedelta(minutes=29))
+            response = client.get("/partners/")
+    assert response.status_code == 302
+    assert not logged_in(client)
+
+
+# --- Password reset and login by code ---------------------------------------------------------
+def reset_link():
+    return re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+
+
+def test_a_reset_link_works_within_the_hour(client, referent_a):
+    client.post("/accounts/password/reset/", {"email": referent_a.email})
+    response = client.get(reset_link(), follow=True)
+    assert b'name="password1"' in response.content
+
+
+def test_a_reset_link_is_dead_after_an_hour(client, referent_a):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.post("/accounts/password/reset/", {"email": referent_a.email})
+        link = reset_link()
+        traveller.shift(timedelta(minutes=61))
+        response = client.get(link, follow=True)
+    assert b'name="password1"' not in response.content
+
+
+def test_login_by_emailed_code(client, referent_a):
+    client.post("/accounts/login/code/", {"email": referent_a.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    client.post("/accounts/login/code/confirm/", {"code": code})
+    assert logged_in(client)
+
+
+def test_a_login_code_does_not_skip_the_second_factor(client, referent_a):
+    TOTP.activate(referent_a, "JBSWY3DPEHPK3PXP")
+    client.post("/accounts/login/code/", {"email": referent_a.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    response = client.post("/accounts/login/code/confirm/", {"code": code})
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert not logged_in(client)
+
+
+def test_a_session_without_a_second_factor_does_not_reach_the_api(client_of, referent_a, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    response = client_of(referent_a).get("/api/v1/organisations/")
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]

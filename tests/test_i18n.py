@@ -1,0 +1,155 @@
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+
+from mobility import guests
+from mobility.i18n import language_name, supported, supported_or_default
+from mobility.models import AccessLink, DocumentType, GuestRole, MobilityStatus
+from partners.models import User
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_logged_in_user_gets_their_preferred_language(client_of, referent_a):
+    referent_a.preferred_language = "fr"
+    referent_a.save(update_fields=["preferred_language"])
+    response = client_of(referent_a).get("/accounts/settings/")
+    assert response.context["LANGUAGE_CODE"] == "fr"
+
+
+def test_switching_language_is_remembered_on_the_account(client_of, referent_a):
+    client = client_of(referent_a)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    referent_a.refresh_from_db()
+    assert referent_a.preferred_language == "en"
+
+
+def test_an_unknown_language_falls_back_to_english_without_error(client):
+    client.cookies["mobility_language"] = "xx"
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="xx")
+    assert response.status_code == 200
+    assert response.context["LANGUAGE_CODE"] == "en"
+
+
+def test_an_unknown_language_in_the_switcher_is_ignored(client):
+    response = client.post("/i18n/setlang/", {"language": "klingon", "next": "/accounts/login/"})
+    assert response.status_code == 302
+
+
+# --- Unknown language codes: English, never an error -----------------------------------------
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("de", "de"), ("DE", "de"), ("de-AT", "de"), ("de_AT", "de"), (" fr ", "fr"), ("it-CH", "it")],
+)
+def test_a_supported_code_is_reduced_to_its_language(code, expected):
+    assert supported(code) == supported_or_default(code) == expected
+
+
+@pytest.mark.parametrize("code", [None, "", "xx", "pt", "klingon", "zh-hans", "-", "e", 42, ["de"]])
+def test_an_unknown_code_falls_back_to_english(code):
+    assert supported(code) is None
+    assert supported_or_default(code) == "en"
+
+
+def test_the_name_of_an_unknown_language_is_its_code_not_an_error():
+    assert language_name("xx-YY") == "xx-YY"
+    assert language_name("pt", local=True) == "Português"
+    assert language_name("") == ""
+
+
+def _lang_attribute(response) -> str:
+    return re.search(rb'<html lang="([^"]*)"', response.content).group(1).decode()
+
+
+def test_an_unknown_lang_parameter_shows_the_page_in_english(client):
+    response = client.get("/accounts/login/?lang=xx", HTTP_ACCEPT_LANGUAGE="xx-YY")
+    assert response.status_code == 200
+    assert _lang_attribute(response) == "en"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_lang_parameter_switches_the_page_and_is_remembered(client):
+    response = client.get("/accounts/login/?lang=de-AT", HTTP_ACCEPT_LANGUAGE="fr")
+    assert _lang_attribute(response) == "de"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    assert _lang_attribute(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr")) == "de"
+
+
+def test_a_language_the_platform_lacks_in_the_browser_gives_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="pt-BR, xx;q=0.8, tlh;q=0.5")
+    assert response.status_code == 200
+    assert _lang_attribute(response) == "en"
+
+
+def test_an_unknown_preferred_language_on_the_account_gives_english(client_of, referent_a):
+    User.objects.filter(pk=referent_a.pk).update(preferred_language="xx")  # written outside the forms
+    response = client_of(referent_a).get("/", HTTP_ACCEPT_LANGUAGE="xx")
+    assert response.status_code == 200
+    assert _lang_attribute(response) == "en"
+
+
+def test_an_unknown_language_cookie_leaves_the_accounts_language(client_of, referent_a):
+    referent_a.preferred_language = "it"
+    referent_a.save(update_fields=["preferred_language"])
+    client = client_of(referent_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert _lang_attribute(client.get("/")) == "it"
+
+
+@pytest.fixture
+def placement(centre_a):
+    tutor = factories.ContactFactory(
+        organisation=factories.HostCompanyFactory(), email="tutor@host.example", preferred_language="de"
+    )
+    return factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_a),
+        host_organisation=tutor.organisation,
+        host_tutor=tutor,
+        status=MobilityStatus.IN_PROGRESS,
+        planned_start=datetime.date(2026, 3, 2),
+        planned_end=datetime.date(2026, 3, 27),
+    )
+
+
+def _link_with_language(placement, referent, language) -> str:
+    link = guests.access_link_invite(mobility=placement, role=GuestRole.TUTOR, acting_user=referent)
+    AccessLink.objects.filter(pk=link.pk).update(language=language)  # e.g. a row older than the rule
+    return guests.issue_link_url(link.pk).removeprefix(settings.SITE_URL)
+
+
+def test_an_invitation_in_an_unknown_language_opens_in_english(client, placement, referent_a):
+    response = client.get(_link_with_language(placement, referent_a, "xx"), HTTP_ACCEPT_LANGUAGE="xx")
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="xx")
+    assert page.status_code == 200
+    assert _lang_attribute(page) == "en"
+
+
+def test_a_dead_link_in_an_unknown_language_explains_itself_in_english(client, placement, referent_a):
+    address = _link_with_language(placement, referent_a, "xx")
+    response = client.get(address[:-4])  # the end was cut off by a mail program
+    assert response.status_code == 404
+    assert _lang_attribute(response) == "en"
+    assert b"This link is incomplete or out of date" in response.content
+
+
+def test_a_learner_with_an_unknown_preferred_language_still_has_a_page(client_of, referent_a, centre_a):
+    learner = factories.LearnerFactory(centre=centre_a, preferred_language="xx")
+    response = client_of(referent_a).get(f"/learners/{learner.pk}/")
+    assert response.status_code == 200
+    assert b"<dd>Xx</dd>" in response.content  # the code as it is, capitalised like language names
+
+
+def test_a_blank_translation_of_a_catalogue_label_shows_the_name(db):
+    kind = DocumentType.objects.create(
+        code="visa", name="Visa", name_translations={"de": "  ", "fr": "Visa (FR)"}
+    )
+    assert kind.label_in("de") == "Visa"
+    assert kind.label_in("fr-BE") == "Visa (FR)"
+    assert kind.label_in("xx") == "Visa"
