@@ -484,12 +484,17 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             status = 400
     content = certificate.content
     description = content.get("description", {})
+    erased = bool(content.get("erased"))
+    state = certificate.verification_status
+    if erased and state != "revoked":
+        state = "issued"  # the holder's data were erased: issued, and nothing more is said
     return render(
         request,
         "certification/verify.html",
         {
             "certificate": certificate,
-            "state": certificate.verification_status,
+            "erased": erased,
+            "state": state,
             "holder_name": certificate.holder_name,
             "issuer_name": (content.get("issuer") or {}).get("name", ""),
             "start": description.get("start"),

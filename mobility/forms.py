@@ -249,6 +249,30 @@ class ConsentForm(forms.Form):
             self.initial.setdefault("given_by", learner.guardian_name)
 
 
+class LearnerEraseForm(forms.Form):
+    """Erasing cannot be undone: the referent types the learner's last name to confirm."""
+
+    REASONS = (
+        ("request", _("The person asked for the erasure of their data")),
+        ("not_needed", _("The data are no longer needed")),
+        ("consent_withdrawn", _("Consent was withdrawn")),
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=REASONS)
+    confirm_name = forms.CharField(
+        label=_("Type the learner's last name to confirm"), max_length=100, strip=True
+    )
+
+    def __init__(self, *args: Any, learner: Learner, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+
+    def clean_confirm_name(self) -> str:
+        typed = self.cleaned_data["confirm_name"]
+        if typed.casefold() != self.learner.last_name.strip().casefold():
+            raise ValidationError(_("This is not the learner's last name: nothing was erased."))
+        return typed
+
+
 class DocumentForm(forms.Form):
     document_type = forms.ModelChoiceField(queryset=selectors.document_type_list(), label=_("Type"))
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or WebP; checked by content."))

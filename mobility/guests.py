@@ -504,7 +504,7 @@ def access_link_exchange(*, key: str, request: HttpRequest) -> AccessLink:
     if reason:
         audit_record(
             action="access_link.refused",
-            actor_label=link.person_name,
+            actor_label=link.audit_label,
             target=link,
             centre_id=link.mobility.centre_id,
             data={"reason": reason, "role": link.role},
@@ -516,7 +516,7 @@ def access_link_exchange(*, key: str, request: HttpRequest) -> AccessLink:
     AccessLink.objects.filter(pk=link.pk).update(last_used_at=now, first_used_at=link.first_used_at or now)
     audit_record(
         action="access_link.open",
-        actor_label=link.person_name,
+        actor_label=link.audit_label,
         target=link,
         centre_id=link.mobility.centre_id,
         data={"role": link.role},
@@ -549,6 +549,10 @@ class Grant:
         audit trail reads the same for everyone who later consults it.
         """
         with translation.override(settings.LANGUAGE_CODE):
+            if self.role == GuestRole.LEARNER:
+                # By role only: the audit log outlives an erasure, and on the learner's own
+                # mobility "the learner" names them well enough.
+                return str(GuestRole(self.role).label)
             return f"{self.name} ({GuestRole(self.role).label})"[:200]
 
 
@@ -756,7 +760,7 @@ def lost_link_send(*, email: str, request_id: str, language: str) -> OutboundEma
         for link in links:
             audit_record(
                 action="access_link.lost_link_sent",
-                actor_label=link.person_name,
+                actor_label=link.audit_label,
                 target=link,
                 centre_id=link.mobility.centre_id,
             )
@@ -788,7 +792,7 @@ def lost_link_verify_code(*, request: HttpRequest, code: str) -> list[AccessLink
         )
         audit_record(
             action="access_link.open_by_code",
-            actor_label=link.person_name,
+            actor_label=link.audit_label,
             target=link,
             centre_id=link.mobility.centre_id,
             request=request,
@@ -814,7 +818,7 @@ def access_link_renew_request(*, lookup: str, request: HttpRequest) -> bool:
         )
         audit_record(
             action="access_link.renewed",
-            actor_label=link.person_name,
+            actor_label=link.audit_label,
             target=link,
             centre_id=link.mobility.centre_id,
             request=request,

@@ -356,7 +356,13 @@ class Learner(TimeStamped):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("Anonymised participant"))
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -1010,6 +1016,18 @@ class AccessLink(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names whoever used this link: a learner by role only (the log is
+        append-only and outlives an erasure), anyone else by name."""
+        if self.role == GuestRole.LEARNER:
+            from django.conf import settings
+            from django.utils import translation
+
+            with translation.override(settings.LANGUAGE_CODE):
+                return str(GuestRole(self.role).label)
+        return self.person_name
 
     @property
     def person_name(self) -> str:

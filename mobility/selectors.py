@@ -149,9 +149,10 @@ def learner_list_for_user(
 
 
 def learner_get_for_user(*, user: Any, pk: Any) -> Learner:
+    """One learner of the user's centres; an anonymised learner is nobody any more (404)."""
     try:
         return (
-            Learner.objects.filter(centre_id__in=_centres(user))
+            Learner.objects.filter(centre_id__in=_centres(user), anonymised_at__isnull=True)
             .select_related("centre", "qualification", "employer", "employer_contact")
             .get(pk=int(pk))
         )

@@ -335,6 +335,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mobility.tasks.evaluated_mobilities_follow",
         "schedule": crontab(hour="*/6", minute=20),
     },
+    "apply-retention": {
+        "task": "mobility.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "republish-stale-document-jobs": {
         "task": "certification.tasks.republish_stale_jobs",
         "schedule": env.float("DOCUMENT_JOB_SWEEP_EVERY", default=60.0),
@@ -348,6 +352,13 @@ DOCUMENT_JOB_STALE_AFTER = env.int("DOCUMENT_JOB_STALE_AFTER", default=600)
 DOCUMENT_JOB_MAX_ATTEMPTS = env.int("DOCUMENT_JOB_MAX_ATTEMPTS", default=3)
 DOCUMENT_JOB_BROKER_BACKOFF = env.float("DOCUMENT_JOB_BROKER_BACKOFF", default=15.0)
 DOCUMENT_JOB_BUNDLE_WAIT = env.int("DOCUMENT_JOB_BUNDLE_WAIT", default=120)
+# Storage limitation: learners are anonymised this many years after their last mobility ended
+# (the Erasmus+ grant agreement asks beneficiaries to keep records five years after the final
+# payment; centres may need longer for their own audits). Documents follow their type's period.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# Abuse limits: exports (pages and API) and personal-data archives per user and hour.
+EXPORTS_PER_HOUR = env.int("EXPORTS_PER_HOUR", default=30)
+PERSONAL_DATA_EXPORTS_PER_HOUR = env.int("PERSONAL_DATA_EXPORTS_PER_HOUR", default=20)
 # Public verification page: requests per minute and per address (uploads count separately).
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)
 VERIFY_UPLOADS_PER_MINUTE = env.int("VERIFY_UPLOADS_PER_MINUTE", default=6)

@@ -57,3 +57,12 @@ def evaluated_mobilities_follow() -> int:
     from .evaluations import evaluated_mobilities_follow as follow
 
     return follow()
+
+
+# --- Data protection ------------------------------------------------------------------------------
+@shared_task(name="mobility.tasks.apply_retention")
+def apply_retention() -> dict:
+    """Nightly: learners past the retention period are anonymised, expired documents deleted."""
+    from .privacy import retention_apply, retention_plan
+
+    return retention_apply(retention_plan())

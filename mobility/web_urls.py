@@ -13,6 +13,13 @@ urlpatterns = [
     path("learners/<int:pk>/", learners.learner_detail, name="learner-detail"),
     path("learners/<int:pk>/edit/", learners.learner_edit, name="learner-edit"),
     path("learners/<int:pk>/consent/", learners.consent_create, name="consent-create"),
+    path("learners/<int:pk>/personal-data/", learners.learner_privacy, name="learner-privacy"),
+    path(
+        "learners/<int:pk>/personal-data/export/",
+        learners.learner_personal_data_export,
+        name="learner-personal-data-export",
+    ),
+    path("learners/<int:pk>/erase/", learners.learner_erase, name="learner-erase"),
     path("learners/<int:pk>/documents/", learners.learner_document_upload, name="learner-document-upload"),
     path("consents/<int:pk>/scan/", learners.consent_scan, name="consent-scan"),
     # Mobilities

@@ -172,11 +172,75 @@ def test_route_answers_each_role_as_the_matrix_says(pattern: Pattern, world: Wor
         url = f"{url}?{query}"
 
     failures = []
-    for role, client in clients(world).items():
+    cast = clients(world)
+    markers = learner_markers(world, names=pattern.key not in SHOWS_THE_HOLDER)
+    for role, client in cast.items():
         with transaction.atomic():
             response = getattr(client, entry.method)(url, data) if entry.method != "get" else client.get(url)
             transaction.set_rollback(True)
         got = outcome(response)
         if not _matches(entry.expect[role], got):
             failures.append(f"{role}: expected {entry.expect[role]}, got {got}")
+        if role in OUTSIDERS:
+            leaked = [m for m in markers if m in readable_body(response)]
+            if leaked:
+                failures.append(f"{role}: the answer shows centre A's learner data {leaked}")
     assert not failures, f"{entry.method.upper()} {url}\n  " + "\n  ".join(failures)
+
+
+#: Who must never see anything of centre A's learners: a stranger, another centre's referent, the
+#: operator without membership.
+OUTSIDERS = ("anonymous", "referent_b", "operator")
+
+
+#: The public verification page names the holder of the certificate whose number was typed (what
+#: a verifier checks against the document in hand); no other personal detail.
+SHOWS_THE_HOLDER = frozenset({"certification:verify"})
+
+
+def learner_markers(world: World, *, names: bool = True) -> list[str]:
+    """What would identify centre A's learners in a page: names, e-mail addresses, ids (raw and
+    HTML-escaped)."""
+    from django.utils.html import escape
+
+    from mobility.models import Learner
+
+    centres = [world.centre_a.pk, world.centre_a2.pk]
+    markers: set[str] = set()
+    for learner in Learner.objects.filter(centre_id__in=centres):
+        for value in (
+            learner.email,
+            learner.guardian_email,
+            learner.national_id,
+            *(
+                (
+                    f"{learner.first_name} {learner.last_name}",
+                    f"{learner.last_name.upper()} {learner.first_name}",
+                )
+                if names
+                else ()
+            ),
+        ):
+            if value and len(value) > 4:
+                markers |= {value, str(escape(value))}
+    return sorted(markers)
+
+
+def readable_body(response) -> str:
+    """The text of an answer (pages, JSON, CSV); files in binary formats are not read."""
+    if getattr(response, "streaming", False):
+        kind = response.get("Content-Type", "")
+        if not kind.startswith(("text/", "application/json")):
+            return ""
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+def test_the_learner_markers_are_found_where_the_data_is_shown(world: World):
+    """The leak check above can fail: centre A's referent does see the markers on the learner's page."""
+    client = Client()
+    client.force_login(world.referent_a)
+    response = client.get(reverse("mobility:learner-detail", args=[world.learner.pk]))
+    body = readable_body(response)
+    assert [m for m in learner_markers(world) if m in body]

@@ -97,3 +97,11 @@ def language_translated(code: Any) -> str:
     from mobility.i18n import language_name
 
     return language_name(code)
+
+
+@register.filter
+def listed_name(person: Any) -> str:
+    """A participant as lists show them: "LAST First" (an anonymised one by that word)."""
+    if getattr(person, "anonymised_at", None) is not None:
+        return person.full_name
+    return f"{(person.last_name or '').upper()} {person.first_name or ''}".strip()

@@ -160,6 +160,9 @@ ROUTES = [
     Route("mobility:consent-create", EDIT, kwargs=pk("learner")),
     Route("mobility:learner-document-upload", POST_INVALID, kwargs=pk("learner"), method="post"),
     Route("mobility:consent-scan", OBJECT, kwargs=pk("consent")),
+    Route("mobility:learner-privacy", EDIT, kwargs=pk("learner")),
+    Route("mobility:learner-personal-data-export", EDIT, kwargs=pk("learner"), method="post"),
+    Route("mobility:learner-erase", POST_INVALID, kwargs=pk("learner"), method="post"),
     # Mobilities
     Route("mobility:mobility-list", LIST),
     Route("mobility:mobility-create", CREATE),
