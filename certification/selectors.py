@@ -18,7 +18,7 @@ from mobility.models import (
     MobilityStatus,
     Project,
 )
-from partners.access import get_access
+from partners.access import get_access, hidden
 from partners.models import User
 from partners.roles import Capability
 
@@ -79,7 +79,7 @@ def mobility_get_for_user(*, user: User, pk: int, capability: Capability = Capab
     centre_ids = _centres(user, capability)
     mobility = _mobility_document_queryset().filter(pk=pk, centre_id__in=centre_ids).first()
     if mobility is None:
-        raise Http404
+        raise hidden(Mobility, pk)
     _require(user, capability, mobility.centre_id)
     return mobility
 
@@ -94,7 +94,7 @@ def agreement_get_for_user(
         .first()
     )
     if agreement is None:
-        raise Http404
+        raise hidden(LearningAgreement, pk)
     _require(user, capability, agreement.mobility.centre_id)
     return agreement
 
@@ -103,7 +103,7 @@ def group_get_for_user(*, user: User, pk: int, capability: Capability = Capabili
     centre_ids = _centres(user, capability)
     group = MobilityGroup.objects.filter(pk=pk, centre_id__in=centre_ids).first()
     if group is None:
-        raise Http404
+        raise hidden(MobilityGroup, pk)
     _require(user, capability, group.centre_id)
     return group
 
@@ -119,7 +119,7 @@ def project_get_for_user(*, user: User, pk: int, capability: Capability = Capabi
         .first()
     )
     if project is None:
-        raise Http404
+        raise hidden(Project, pk)
     return project
 
 
@@ -186,7 +186,7 @@ def certificate_get_for_user(*, user: User, pk: int, capability: Capability = Ca
         .first()
     )
     if certificate is None:
-        raise Http404
+        raise hidden(Certificate, pk)
     _require(user, capability, certificate.centre_id)
     return certificate
 
@@ -218,7 +218,7 @@ def job_get_for_user(*, user: User, pk: int, capability: Capability = Capability
         .first()
     )
     if job is None:
-        raise Http404
+        raise hidden(DocumentJob, pk)
     _require(user, capability, job.centre_id)
     return job
 

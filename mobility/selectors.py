@@ -11,10 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
-from partners.access import get_access
+from partners.access import get_access, hidden
 from partners.models import AuditEntry, Contact, Organisation, OrganisationKind, OutboundEmail
 
 from .models import (
@@ -76,7 +75,7 @@ def project_get_for_user(*, user: Any, pk: Any) -> Project:
     try:
         return project_list_for_user(user=user).get(pk=int(pk))
     except (Project.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(Project, pk) from exc
 
 
 # --- Learners ---------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def learner_get_for_user(*, user: Any, pk: Any) -> Learner:
             .get(pk=int(pk))
         )
     except (Learner.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(Learner, pk) from exc
 
 
 def learner_detail_for_user(*, user: Any, pk: Any) -> Learner:
@@ -272,7 +271,7 @@ def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
             .get(pk=int(pk))
         )
     except (Mobility.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(Mobility, pk) from exc
 
 
 def agreement_current(*, mobility: Mobility) -> LearningAgreement | None:
@@ -297,7 +296,7 @@ def agreement_get_for_user(*, user: Any, pk: Any) -> LearningAgreement:
             .get(pk=int(pk))
         )
     except (LearningAgreement.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(LearningAgreement, pk) from exc
 
 
 def mobility_detail_for_user(*, user: Any, pk: Any) -> Mobility:
@@ -331,7 +330,7 @@ def document_get_for_user(*, user: Any, pk: Any) -> Document:
             .get(pk=int(pk))
         )
     except (Document.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(Document, pk) from exc
 
 
 def missing_documents(*, mobility: Mobility) -> list[DocumentType]:
@@ -375,7 +374,7 @@ def group_get_for_user(*, user: Any, pk: Any) -> MobilityGroup:
             .get(pk=int(pk))
         )
     except (MobilityGroup.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(MobilityGroup, pk) from exc
 
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -491,7 +490,7 @@ def consent_get_for_user(*, user: Any, pk: Any) -> ParentalConsent:
             .get(pk=int(pk))
         )
     except (ParentalConsent.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(ParentalConsent, pk) from exc
 
 
 def signature_get_for_user(*, user: Any, pk: Any) -> Signature:
@@ -502,7 +501,7 @@ def signature_get_for_user(*, user: Any, pk: Any) -> Signature:
             .get(pk=int(pk))
         )
     except (Signature.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(Signature, pk) from exc
 
 
 def checklist_item_get_for_user(*, user: Any, pk: Any) -> ChecklistItem:
@@ -513,7 +512,7 @@ def checklist_item_get_for_user(*, user: Any, pk: Any) -> ChecklistItem:
             .get(pk=int(pk))
         )
     except (ChecklistItem.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise hidden(ChecklistItem, pk) from exc
 
 
 def mobility_countries_for_user(*, user: Any) -> list[str]:
@@ -521,6 +520,7 @@ def mobility_countries_for_user(*, user: Any) -> list[str]:
     return sorted(
         Mobility.objects.filter(centre_id__in=_centres(user))
         .exclude(host_country="")
+        .order_by()  # the model's default ordering would make every row distinct
         .values_list("host_country", flat=True)
         .distinct()
     )

@@ -174,3 +174,12 @@ def not_visible(model: Any, pk: Any) -> Http404:
     if model._default_manager.filter(pk=pk).exists():
         return OutOfScope(model._meta.label, pk)
     return Http404("Not found")
+
+
+def hidden(model: Any, pk: Any) -> Http404:
+    """``not_visible`` for a key as it came in the URL (a malformed one is a plain 404)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return Http404("Not found")
+    return not_visible(model, key)

@@ -1,9 +1,13 @@
 """Production mode: what an operator sees when a variable is missing, and the deploy checks."""
 
+import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,3 +54,61 @@ def test_deploy_checks_pass_with_production_settings_and_nothing_silenced():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_answers_carry_the_security_headers_and_cookie_flags(django_db_setup):
+    """A real login and a page of learners, through the whole middleware stack, in production mode."""
+    from django.db import connection
+
+    from tests.factories import CentreFactory, LearnerFactory, MembershipFactory, UserFactory
+
+    centre = CentreFactory()
+    LearnerFactory(centre=centre)
+    user = UserFactory(email="referent@centre.example")
+    MembershipFactory(user=user, organisation=centre, role="referent")
+    db = connection.settings_dict
+    result = _manage_script(
+        "tests/support_production_headers.py",
+        user.email,
+        "a-long-pass-phrase-for-tests",
+        DEBUG="false",
+        SECRET_KEY="k3y-" + "s" * 60,
+        ALLOWED_HOSTS="mobility.example",
+        MFA_REQUIRED_FOR_STAFF="false",
+        CACHE_KEY_PREFIX=f"test-headers-{uuid.uuid4().hex}",  # login counters of this run only
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["http"]["status"] == 301 and answers["http"]["location"].startswith("https://")
+    assert answers["post"]["status"] == 302, answers["post"]
+    for name in ("login", "learners"):
+        headers = answers[name]["headers"]
+        assert answers[name]["status"] == 200, (name, answers[name]["status"])
+        hsts = headers["Strict-Transport-Security"]
+        assert "includeSubDomains" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 31_536_000
+        csp = headers["Content-Security-Policy"]
+        script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src and "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Cache-Control"] == "no-store"
+    cookies = answers["cookies"]
+    for name in ("sessionid", "csrftoken"):
+        assert cookies[name]["secure"] and cookies[name]["samesite"] == "Lax", name
+    assert cookies["sessionid"]["httponly"]
+
+
+def _manage_script(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, script, *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
