@@ -283,18 +283,20 @@ def certificate_revoke(
 def group_certificates_issue(
     *, group: MobilityGroup, acting_user: User, bilingual: bool = False, request: HttpRequest | None = None
 ) -> list[Certificate]:
-    """Issues the certificates of every evaluated mobility of a group that has none."""
+    """Issues the certificates of every evaluated mobility of a group that has none.
+
+    Each certificate is committed, and its job published, on its own: workers start rendering the
+    first ones while the next are issued, and a request cut short leaves the certificates issued so
+    far, not none (issuing again issues the rest).
+    """
     require_capability(acting_user, Capability.ISSUE_CERTIFICATES, group.centre_id)
     issued = []
-    with transaction.atomic():
-        for mobility in issuable_mobilities(mobilities=Mobility.objects.filter(group=group)).select_related(
-            "participant"
-        ):
-            issued.append(
-                certificate_issue(
-                    mobility=mobility, acting_user=acting_user, bilingual=bilingual, request=request
-                )
-            )
+    for mobility in issuable_mobilities(mobilities=Mobility.objects.filter(group=group)).select_related(
+        "participant"
+    ):
+        issued.append(
+            certificate_issue(mobility=mobility, acting_user=acting_user, bilingual=bilingual, request=request)
+        )
     return issued
 
 

@@ -493,19 +493,24 @@ def _erase_certificates(mobility_ids: list[int], drop: Any) -> int:
     return kept
 
 
-def _jobs_holding(mobility_ids: list[int]) -> QuerySet[DocumentJob] | list[DocumentJob]:
+def _jobs_holding(mobility_ids: list[int]) -> list[DocumentJob]:
     """Rendered files that contain one of these mobilities (its own documents and the bundles)."""
     if not mobility_ids:
         return []
-    bundles = Q()
-    for mobility_id in mobility_ids:
-        bundles |= Q(items__contains=[mobility_id])
-    return DocumentJob.objects.filter(
+    own = DocumentJob.objects.filter(
         Q(mobility_id__in=mobility_ids)
         | Q(agreement__mobility_id__in=mobility_ids)
         | Q(certificate__mobility_id__in=mobility_ids)
-        | (Q(kind__in=BUNDLE_KINDS) & bundles)
     ).exclude(file="")
+    # Bundles list their mobilities in a JSON array: read in Python (works on every database).
+    wanted = set(mobility_ids)
+    centres = Mobility.objects.filter(pk__in=mobility_ids).values("centre_id")
+    bundles = [
+        job
+        for job in DocumentJob.objects.filter(kind__in=BUNDLE_KINDS, centre_id__in=centres).exclude(file="")
+        if wanted & set(job.items or [])
+    ]
+    return [*own, *bundles]
 
 
 def _retire_account(user_id: int) -> None:

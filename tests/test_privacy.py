@@ -383,3 +383,28 @@ def test_script_in_a_name_is_shown_as_text_in_pages_and_in_the_certificate(clien
     certificate.refresh_from_db()
     text = "".join(p.extract_text() for p in PdfReader(certificate.file.open("rb")).pages)
     assert "<script>alert(1)</script>" in text  # printed as the characters typed, never run
+
+
+def test_erasure_deletes_the_bundles_that_hold_the_learners_certificate(
+    referent_a, centre_a, file_of, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from certification.models import DocumentJob, JobKind
+    from tests.certification.factories import GroupFactory
+
+    learner, mobility, _certificate = file_of
+    group = GroupFactory(centre=centre_a)
+    other = evaluated_mobility(centre=centre_a)
+    jobs = []
+    for items in ([other.pk, mobility.pk], [other.pk]):
+        job = DocumentJob.objects.create(centre=centre_a, kind=JobKind.BUNDLE_ZIP, group=group, items=items)
+        job.file.save("bundle.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+        jobs.append(job)
+    holding = Path(jobs[0].file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.learner_erase(learner=learner, acting_user=referent_a)
+    for job in jobs:
+        job.refresh_from_db()
+    assert not jobs[0].file and not holding.exists()
+    assert jobs[1].file  # a bundle without the learner stays
