@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from certification.models import BUNDLE_KINDS, PENDING_STATUSES, Certificate, DocumentJob
 from partners.access import require_capability
 from partners.audit import audit_record
-from partners.models import OutboundEmail, User
+from partners.models import AuditEntry, OutboundEmail, User
 from partners.roles import Capability
 
 from .models import (
@@ -138,6 +138,10 @@ def _label(obj: Any) -> str:
 
 
 # --- Right of access and portability -------------------------------------------------------------
+class TooManyExports(ValidationError):
+    """The person made PERSONAL_DATA_EXPORTS_PER_HOUR archives in the last hour."""
+
+
 @dataclass
 class LearnerExport:
     """What a learner export holds: the data as a dictionary, and the files to put beside it."""
@@ -314,8 +318,15 @@ def _mobility_data(mobility: Mobility, attach: Any) -> dict[str, Any]:
 def learner_export_zip(
     *, learner: Learner, acting_user: User, request: HttpRequest | None = None
 ) -> tuple[str, io.BytesIO]:
-    """The archive of everything held about ``learner``: ``data.json`` and the files. Audited."""
+    """The archive of everything held about ``learner``: ``data.json`` and the files. Audited,
+    and limited to PERSONAL_DATA_EXPORTS_PER_HOUR per person (``TooManyExports``)."""
     require_capability(acting_user, Capability.MANAGE_LEARNERS, learner.centre_id)
+    since = timezone.now() - timedelta(hours=1)
+    made = AuditEntry.objects.filter(actor=acting_user, action="learner.personal_data_export", at__gte=since)
+    if made.count() >= settings.PERSONAL_DATA_EXPORTS_PER_HOUR:
+        raise TooManyExports(
+            _("Too many personal-data exports in the last hour: wait a while before the next one.")
+        )
     export = learner_export_collect(learner=learner)
     buffer = io.BytesIO()
     missing: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,12 +11,10 @@ from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from partners.access import get_access, require_capability
-from partners.models import AuditEntry
 from partners.roles import Capability
 from partners.uploads import serve_private_file
 
@@ -246,24 +243,20 @@ def learner_privacy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _privacy_page(request, learner)
 
 
-def _personal_data_exports_last_hour(user: object) -> int:
-    since = timezone.now() - timedelta(hours=1)
-    return AuditEntry.objects.filter(actor=user, action="learner.personal_data_export", at__gte=since).count()
-
-
 @staff_required
 @require_POST
 def learner_personal_data_export(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     learner = selectors.learner_get_for_user(user=request.user, pk=pk)
     require_manage(request, learner.centre_id)
-    if _personal_data_exports_last_hour(request.user) >= settings.PERSONAL_DATA_EXPORTS_PER_HOUR:
-        messages.error(
-            request, _("Too many personal-data exports in the last hour: wait a while before the next one.")
+    try:
+        filename, archive = privacy.learner_export_zip(
+            learner=learner, acting_user=request.user, request=request
         )
+    except privacy.TooManyExports as exc:
+        messages.error(request, exc.messages[0])
         response = _privacy_page(request, learner)
         response.status_code = 429
         return response
-    filename, archive = privacy.learner_export_zip(learner=learner, acting_user=request.user, request=request)
     return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
 
 
