@@ -90,7 +90,10 @@ def _wait_batch(batch_id: int, status: str, *, timeout: float, worker: Worker) -
         return batch if batch.status == status else None
 
     return wait_for(
-        reached, timeout=timeout, what=f"import {batch_id} to be {status} (log: {worker.log_path})", alive=worker.process
+        reached,
+        timeout=timeout,
+        what=f"import {batch_id} to be {status} (log: {worker.log_path})",
+        alive=worker.process,
     )
 
 
@@ -130,7 +133,8 @@ def bench_import(*, n: int, centre: Organisation, user: User, worker: Worker) ->
 def national_coordinator() -> User:
     """Someone who may export every centre's mobilities: administrator of every chamber."""
     user, created = User.objects.get_or_create(
-        email=NATIONAL_EMAIL, defaults={"first_name": "Coordination", "last_name": "nationale", "is_active": True}
+        email=NATIONAL_EMAIL,
+        defaults={"first_name": "Coordination", "last_name": "nationale", "is_active": True},
     )
     if created:
         user.set_unusable_password()
@@ -181,7 +185,11 @@ def _export_job(user: User, file_format: str, *, worker: Worker, expected: int) 
         return job_now if job_now.status == ExportStatus.READY else None
 
     done = wait_for(
-        finished, timeout=900, what=f"export {job.pk} (log: {worker.log_path})", interval=0.05, alive=worker.process
+        finished,
+        timeout=900,
+        what=f"export {job.pk} (log: {worker.log_path})",
+        interval=0.05,
+        alive=worker.process,
     )
     if done.row_count != expected:
         raise RuntimeError(f"the export wrote {done.row_count} rows of {expected}")

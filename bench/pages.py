@@ -27,7 +27,9 @@ def page_centre() -> Organisation:
 def paths_for(centre: Organisation) -> dict[str, list[str]]:
     ids = list(Mobility.objects.filter(centre=centre).order_by("pk").values_list("pk", flat=True))
     sample = ids[:: max(1, len(ids) // 50)][:50]  # every status, old and new
-    searches = [f"/learners/?q={quote(s)}" for s in SEARCHES] + [f"/mobilities/?q={quote(s)}" for s in SEARCHES]
+    searches = [f"/learners/?q={quote(s)}" for s in SEARCHES] + [
+        f"/mobilities/?q={quote(s)}" for s in SEARCHES
+    ]
     return {
         "trivial": ["/bench/ping/"],
         "learner_list": ["/learners/"],
@@ -50,7 +52,10 @@ def bench_pages(*, port: int, clients: int, requests: int, rounds: int, log) -> 
     for index in range(rounds):
         for kind, kind_paths in paths.items():
             latencies[kind] += load(browsers, kind_paths, requests=requests)
-        log(f"pages, round {index + 1}: " + ", ".join(f"{k} {summary_ms(v)['p95']} ms" for k, v in latencies.items()))
+        log(
+            f"pages, round {index + 1}: "
+            + ", ".join(f"{k} {summary_ms(v)['p95']} ms" for k, v in latencies.items())
+        )
     summaries = {kind: summary_ms(values) for kind, values in latencies.items()}
     trivial = summaries["trivial"]["p95"]
     results: dict[str, float] = {}

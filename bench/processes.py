@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,16 @@ from tests.workers import Worker, wait_for
 
 from .environment import ROOT, VAR
 
-__all__ = ["Server", "Worker", "free_port", "rss_mb", "running_worker", "wait_for"]
+__all__ = [
+    "Server",
+    "Worker",
+    "cpu_seconds",
+    "free_port",
+    "rss_mb",
+    "running_server",
+    "running_worker",
+    "wait_for",
+]
 
 
 def free_port(start: int = 8700) -> int:
@@ -41,6 +49,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024 / 1e6
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -133,7 +147,3 @@ def worker_rss_mb(worker: Worker) -> dict[str, float]:
         "children": round(sum(rss_mb(pid) for pid in children), 1),
         "largest_child": round(max((rss_mb(pid) for pid in children), default=0.0), 1),
     }
-
-
-def pause(seconds: float) -> None:
-    time.sleep(seconds)

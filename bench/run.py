@@ -156,7 +156,9 @@ def run_sections(sections: tuple[str, ...], sizes: Sizes, port: int, results: di
         referent = User.objects.get(email=f"referent{centre.pk}@scale.example")
         national = data_bench.national_coordinator()
         with running_worker(concurrency=1) as worker:
-            figures.update(data_bench.bench_import(n=sizes.import_learners, centre=centre, user=referent, worker=worker))
+            figures.update(
+                data_bench.bench_import(n=sizes.import_learners, centre=centre, user=referent, worker=worker)
+            )
             figures.update(data_bench.bench_export(user=national, worker=worker))
         with running_worker(concurrency=1) as worker:  # a fresh process: its peak memory is the export's
             figures.update(data_bench.bench_xlsx_memory(user=national, worker=worker))

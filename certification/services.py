@@ -295,7 +295,9 @@ def group_certificates_issue(
         "participant"
     ):
         issued.append(
-            certificate_issue(mobility=mobility, acting_user=acting_user, bilingual=bilingual, request=request)
+            certificate_issue(
+                mobility=mobility, acting_user=acting_user, bilingual=bilingual, request=request
+            )
         )
     return issued
 

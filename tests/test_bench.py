@@ -1,0 +1,47 @@
+"""The benchmark suite's entry point and its guard rails (bench/run.py); it runs no benchmark."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import environment, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_run_py_help_lists_the_quick_option():
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--quick" in done.stdout and "--only" in done.stdout
+
+
+def test_results_carry_every_figure_of_the_issue_whatever_the_sizes():
+    figures = run.headline({"burst_60_ratio": 1.2, "worker_rss_mb_after_60": 170.0}, run.QUICK)
+    assert set(figures) == set(run.HEADLINE)
+    assert figures["burst_500_ratio"] == 1.2
+    assert figures["worker_rss_mb_after_1000"] == 170.0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://postgres@127.0.0.1:5432/mobility",
+        "postgres://postgres@127.0.0.1:5432/test_mobility_bench",
+    ],
+)
+def test_it_refuses_a_database_that_is_not_the_benchmarks(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    with pytest.raises(environment.BenchSetupError):
+        environment.configure(quick=False, port=8700)
+
+
+def test_it_refuses_the_redis_databases_of_the_platform_and_its_tests(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mobility_bench")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    with pytest.raises(environment.BenchSetupError):
+        environment.configure(quick=False, port=8700)
