@@ -408,3 +408,11 @@ def test_erasure_deletes_the_bundles_that_hold_the_learners_certificate(
         job.refresh_from_db()
     assert not jobs[0].file and not holding.exists()
     assert jobs[1].file  # a bundle without the learner stays
+
+
+def test_the_public_privacy_page_gives_the_retention_period_in_force(client, settings, english):
+    settings.RETENTION_YEARS = 7
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    text = " ".join(response.content.decode().split())
+    assert "anonymised 7 years after the end of their last mobility" in text

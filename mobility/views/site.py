@@ -1,5 +1,6 @@
 """Pages of the platform that belong to no single area: health, errors, privacy."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "mobility/privacy.html", {})
+    return render(request, "mobility/privacy.html", {"retention_years": settings.RETENTION_YEARS})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
