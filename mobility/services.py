@@ -274,7 +274,14 @@ def _validate_mobility(mobility: Mobility) -> None:
         _check_overlap(mobility)
 
 
+def _lock_participant(mobility: Mobility) -> None:
+    """Serialises the plans of one participant, so that two requests cannot both pass the overlap
+    rule (each blind to the other's uncommitted mobility). Call inside the transaction that saves."""
+    list(Learner.objects.select_for_update().filter(pk=mobility.participant_id).values_list("pk", flat=True))
+
+
 def _check_overlap(mobility: Mobility) -> None:
+    """No two mobilities of one participant (other than cancelled ones) share a day."""
     clash = (
         Mobility.objects.filter(participant_id=mobility.participant_id)
         .exclude(status=MobilityStatus.CANCELLED)
@@ -329,6 +336,8 @@ def mobility_create(
     mobility.full_clean(exclude=["reference"])
     _validate_mobility(mobility)
     with transaction.atomic():
+        _lock_participant(mobility)
+        _check_overlap(mobility)
         mobility.save()
         mobility.reference = f"MOB-{mobility.planned_start:%Y}-{mobility.pk:06d}"
         mobility.save(update_fields=["reference"])
@@ -369,6 +378,7 @@ def mobility_update(
             setattr(mobility, name, value)
         _derive(mobility)
         mobility.full_clean()
+        _lock_participant(mobility)
         _validate_mobility(mobility)
         model_save_changes(
             instance=mobility,
@@ -430,6 +440,17 @@ def confirmation_blockers(*, mobility: Mobility) -> list[str]:
 
 
 def _transition_rules(mobility: Mobility, to_status: str, reason: str) -> None:
+    if (
+        mobility.status in (MobilityStatus.DRAFT, MobilityStatus.CANCELLED)
+        and to_status != MobilityStatus.CANCELLED
+    ):
+        # A draft may have been edited onto taken dates, and a cancelled mobility's dates may have
+        # been given to another one since: neither comes back into the plan over another mobility.
+        _lock_participant(mobility)
+        try:
+            _check_overlap(mobility)
+        except ValidationError as exc:
+            raise TransitionError(exc.messages) from exc
     if to_status == MobilityStatus.PLANNED and mobility.status == MobilityStatus.DRAFT:
         if not mobility.host_organisation_id and not mobility.host_city:
             raise TransitionError(_("Say where the mobility takes place before planning it."))

@@ -138,3 +138,56 @@ def test_read_only_staff_cannot_move_a_mobility(mobility, readonly_a):
         services.mobility_transition(
             mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=readonly_a
         )
+
+
+def _plan_other(learner, referent_a, start, end):
+    """A second mobility of the same learner, planned on ``start``–``end``."""
+    return services.mobility_create(
+        centre=learner.centre,
+        data={
+            "participant": learner,
+            "activity_type": factories.activity(),
+            "host_city": "Sevilla",
+            "host_country": "ES",
+            "planned_start": start,
+            "planned_end": end,
+        },
+        acting_user=referent_a,
+    )
+
+
+def test_a_cancelled_mobility_does_not_come_back_over_dates_given_since(mobility, referent_a, learner):
+    services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.CANCELLED, reason="Report", acting_user=referent_a
+    )
+    other = _plan_other(learner, referent_a, datetime.date(2026, 3, 9), datetime.date(2026, 3, 31))
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.DRAFT, acting_user=referent_a
+        )
+    assert other.reference in exc.value.messages[0] and "overlap" in exc.value.messages[0]
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.CANCELLED
+
+
+def test_a_draft_moved_onto_taken_dates_is_not_planned(mobility, referent_a, learner):
+    later = _plan_other(learner, referent_a, datetime.date(2026, 5, 4), datetime.date(2026, 5, 29))
+    services.mobility_update(
+        mobility=later,
+        data={"planned_start": datetime.date(2026, 3, 16), "planned_end": datetime.date(2026, 4, 10)},
+        acting_user=referent_a,
+    )
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(mobility=later, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    assert mobility.reference in exc.value.messages[0]
+    later.refresh_from_db()
+    assert later.status == MobilityStatus.DRAFT
+    assert not AuditEntry.objects.filter(action="mobility.transition", target_id=str(later.pk)).exists()
+
+
+def test_a_draft_on_free_dates_is_planned(mobility, referent_a, learner):
+    later = _plan_other(learner, referent_a, datetime.date(2026, 5, 4), datetime.date(2026, 5, 29))
+    planned = services.mobility_transition(
+        mobility=later, to_status=MobilityStatus.PLANNED, acting_user=referent_a
+    )
+    assert planned.status == MobilityStatus.PLANNED
