@@ -422,9 +422,9 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
         scheduled_for__lt=today,
         mobility__status=MobilityStatus.IN_PROGRESS,
     ).count()
+    awaiting_qs = mobilities.filter(status=MobilityStatus.COMPLETED)
     awaiting_evaluation = list(
-        mobilities.filter(status=MobilityStatus.COMPLETED)
-        .annotate(
+        awaiting_qs.annotate(
             submitted=Exists(
                 Evaluation.objects.filter(
                     mobility=OuterRef("pk"), kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED
@@ -434,11 +434,8 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
         .select_related("participant", "host_tutor")
         .order_by("planned_end", "id")[:15]
     )
-    to_certify = list(
-        mobilities.filter(status=MobilityStatus.EVALUATED)
-        .select_related("participant")
-        .order_by("planned_end", "id")[:15]
-    )
+    to_certify_qs = mobilities.filter(status=MobilityStatus.EVALUATED)
+    to_certify = list(to_certify_qs.select_related("participant").order_by("planned_end", "id")[:15])
     soon = mobilities.filter(
         status__in=[MobilityStatus.PLANNED, MobilityStatus.CONFIRMED],
         planned_start__lte=today + timedelta(days=45),
@@ -451,18 +448,24 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
         type_ids = {m.activity_type_id for m in soon_list}
         for at in ActivityType.objects.filter(pk__in=type_ids).prefetch_related("required_documents"):
             required_by_type[at.pk] = list(at.required_documents.all())
-        present: dict[int, set[int]] = {}
-        for learner_id, _mobility_id, type_id in Document.objects.filter(
+        # The rule of ``missing_documents`` (the confirmation blockers), for many mobilities at once:
+        # a learner's document counts for this mobility or for none other, while it is still valid.
+        uploaded: dict[int, list[tuple[int | None, int, date | None]]] = {}
+        for learner_id, mobility_id, type_id, valid_until in Document.objects.filter(
             learner_id__in={m.participant_id for m in soon_list}
-        ).values_list("learner_id", "mobility_id", "document_type_id"):
-            present.setdefault(learner_id, set()).add(type_id)
+        ).values_list("learner_id", "mobility_id", "document_type_id", "valid_until"):
+            uploaded.setdefault(learner_id, []).append((mobility_id, type_id, valid_until))
         for m in soon_list:
             minor = m.participant.is_minor_on(m.planned_start)
+            present = {
+                type_id
+                for mobility_id, type_id, valid_until in uploaded.get(m.participant_id, [])
+                if mobility_id in (None, m.pk) and (valid_until is None or valid_until >= m.planned_end)
+            }
             lacking = [
                 t
                 for t in required_by_type.get(m.activity_type_id, [])
-                if t.pk not in present.get(m.participant_id, set())
-                and (minor or not t.required_for_minors_only)
+                if t.pk not in present and (minor or not t.required_for_minors_only)
             ]
             if lacking:
                 missing.append((m, lacking))
@@ -475,7 +478,11 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
         "overdue_total": overdue_qs.count(),
         "missed_followups": missed_followups,
         "awaiting_evaluation": awaiting_evaluation,
+        "awaiting_evaluation_total": awaiting_qs.count()
+        if len(awaiting_evaluation) == 15
+        else len(awaiting_evaluation),
         "to_certify": to_certify,
+        "to_certify_total": to_certify_qs.count() if len(to_certify) == 15 else len(to_certify),
         "missing_documents": missing[:15],
         "missing_documents_total": len(missing),
     }

@@ -239,6 +239,126 @@ def test_the_dashboard_shows_departures_and_who_is_abroad(client_of, referent_a,
     assert "Germany" in response.content.decode()
 
 
+def _upload(learner, code, *, mobility=None, valid_until=None, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mobility.models import DocumentType
+
+    from .conftest import PDF
+
+    return services.document_upload(
+        learner=learner,
+        mobility=mobility,
+        document_type=DocumentType.objects.get(code=code),
+        upload=SimpleUploadedFile(f"{code}.pdf", PDF, "application/pdf"),
+        valid_until=valid_until,
+        acting_user=user,
+    )
+
+
+def test_the_dashboard_lists_missing_documents_by_the_rule_of_the_mobility_page(
+    client_of, referent_a, centre_a
+):
+    from mobility import selectors
+
+    today = timezone.localdate()
+    learner = factories.LearnerFactory(centre=centre_a, last_name="Sansdossier")
+    earlier = factories.MobilityFactory(
+        participant=learner,
+        status=MobilityStatus.COMPLETED,
+        planned_start=today - datetime.timedelta(days=90),
+        planned_end=today - datetime.timedelta(days=70),
+    )
+    leaving = factories.MobilityFactory(
+        participant=learner,
+        status=MobilityStatus.PLANNED,
+        planned_start=today + datetime.timedelta(days=10),
+        planned_end=today + datetime.timedelta(days=30),
+    )
+    _upload(learner, "insurance", mobility=earlier, user=referent_a)  # another stay's insurance
+    _upload(
+        learner, "ehic", valid_until=today + datetime.timedelta(days=20), user=referent_a
+    )  # expires abroad
+    _upload(learner, "identity", user=referent_a)  # the learner's, for every stay
+
+    response = client_of(referent_a).get("/")
+
+    expected = {t.code for t in selectors.missing_documents(mobility=leaving)}
+    assert expected == {"insurance", "ehic"}
+    assert [(m, {t.code for t in lacking}) for m, lacking in response.context["missing_documents"]] == [
+        (leaving, expected)
+    ]
+    assert response.context["missing_documents_total"] == 1
+
+
+def test_the_dashboard_shows_overdue_tasks_evaluations_and_certificates_to_issue(
+    client_of, referent_a, centre_a
+):
+    from mobility.models import Evaluation, EvaluationKind, EvaluationStatus
+
+    today = timezone.localdate()
+    late = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_a),
+        status=MobilityStatus.PLANNED,
+        planned_start=today + datetime.timedelta(days=20),
+        planned_end=today + datetime.timedelta(days=40),
+    )
+    task = services.checklist_item_add(
+        mobility=late,
+        step="prepare",
+        title="Réserver les billets",
+        due_date=today - datetime.timedelta(days=2),
+        assignee="referent",
+        acting_user=referent_a,
+    )
+    back = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_a), status=MobilityStatus.COMPLETED
+    )
+    Evaluation.objects.create(mobility=back, kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED)
+    for _ in range(16):
+        factories.MobilityFactory(
+            participant=factories.LearnerFactory(centre=centre_a), status=MobilityStatus.EVALUATED
+        )
+
+    response = client_of(referent_a).get("/")
+
+    assert task in response.context["overdue"] and response.context["overdue_total"] >= 1
+    assert (
+        response.context["awaiting_evaluation"] == [back]
+        and response.context["awaiting_evaluation"][0].submitted
+    )
+    assert len(response.context["to_certify"]) == 15
+    assert response.context["to_certify_total"] == 16
+    body = response.content.decode()
+    assert "Réserver les billets" in body and "to validate" in body and "15 of 16" in body
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_few_and_many_mobilities(client_of, referent_a, centre_a):
+    today = timezone.localdate()
+
+    def add(count):
+        for i in range(count):
+            for status, start in (
+                (MobilityStatus.PLANNED, today + datetime.timedelta(days=5 + i % 20)),
+                (MobilityStatus.IN_PROGRESS, today - datetime.timedelta(days=3)),
+                (MobilityStatus.COMPLETED, today - datetime.timedelta(days=60)),
+                (MobilityStatus.EVALUATED, today - datetime.timedelta(days=90)),
+            ):
+                mobility = factories.MobilityFactory(
+                    participant=factories.LearnerFactory(centre=centre_a),
+                    status=status,
+                    planned_start=start,
+                    planned_end=start + datetime.timedelta(days=14),
+                )
+                services.checklist_generate(mobility=mobility)
+
+    client = client_of(referent_a)
+    add(2)
+    few = _count(client, "/")
+    add(10)
+    assert _count(client, "/") == few
+
+
 def test_the_dashboard_offers_no_action_to_read_only_staff(client_of, readonly_a):
     assert b"/mobilities/new/" not in client_of(readonly_a).get("/").content
 
