@@ -83,6 +83,33 @@ def test_the_list_filters_by_project_and_activity(client_of, referent_a, centre_
     ] == [exploration]
 
 
+def test_a_chamber_admin_filters_by_centre_and_another_chambers_centre_is_not_a_choice(
+    client_of, chamber_admin, centre_a, centre_a2, centre_b
+):
+    in_a = factories.MobilityFactory(participant=factories.LearnerFactory(centre=centre_a))
+    in_a2 = factories.MobilityFactory(participant=factories.LearnerFactory(centre=centre_a2))
+    factories.MobilityFactory(participant=factories.LearnerFactory(centre=centre_b))
+    client = client_of(chamber_admin)
+    assert set(client.get("/mobilities/").context["page"]) == {in_a, in_a2}
+    assert list(client.get(f"/mobilities/?centre={centre_a2.pk}").context["page"]) == [in_a2]
+    forged = client.get(f"/mobilities/?centre={centre_b.pk}")
+    assert "centre" in forged.context["filter_form"].errors
+    assert set(forged.context["page"]) == {in_a, in_a2}
+
+
+def test_the_list_pages_by_25_and_keeps_the_filters_in_the_page_links(client_of, referent_a, centre_a):
+    for _ in range(27):
+        factories.MobilityFactory(
+            participant=factories.LearnerFactory(centre=centre_a), status=MobilityStatus.PLANNED
+        )
+    client = client_of(referent_a)
+    first = client.get("/mobilities/?status=planned")
+    assert len(first.context["page"]) == 25 and first.context["page"].paginator.count == 27
+    second = client.get("/mobilities/?status=planned&page=2")
+    assert len(second.context["page"]) == 2
+    assert "status=planned" in first.content.decode().split('rel="next"')[0].rsplit("href=", 1)[-1]
+
+
 def test_the_list_never_shows_another_centres_mobility(client_of, referent_b, mobility):
     assert list(client_of(referent_b).get("/mobilities/").context["page"]) == []
 

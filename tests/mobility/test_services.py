@@ -1,4 +1,5 @@
 import datetime
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -339,3 +340,58 @@ def test_a_group_creates_one_mobility_per_learner_or_none(centre_a, referent_a, 
         )
     assert learners[0].full_name in exc.value.message_dict["participants"][0]
     assert type(group).objects.filter(name="Doublon").count() == 0
+
+
+def test_each_activity_gets_its_own_checklist_over_the_five_steps(centre_a, referent_a, learner, host, tutor):
+    short = services.mobility_create(
+        centre=centre_a, data=_plan_data(learner, host, tutor), acting_user=referent_a
+    )
+    long = services.mobility_create(
+        centre=centre_a,
+        data=_plan_data(
+            factories.LearnerFactory(centre=centre_a),
+            host,
+            tutor,
+            activity_type=factories.activity("vet-long-term"),
+            planned_start=datetime.date(2026, 9, 7),
+            planned_end=datetime.date(2027, 2, 26),
+        ),
+        acting_user=referent_a,
+    )
+    steps = ["promote", "recruit", "prepare", "monitor", "evaluate"]
+    for mobility in (short, long):
+        assert set(mobility.checklist.values_list("step", flat=True)) == set(steps)
+        first_steps = mobility.checklist.filter(step__in=["promote", "recruit"])
+        assert all(item.due_date < mobility.planned_start for item in first_steps)
+    short_titles = set(short.checklist.values_list("title", flat=True))
+    long_titles = set(long.checklist.values_list("title", flat=True))
+    assert long_titles - short_titles  # a six-month placement asks for more than a short stay
+
+
+def test_a_long_stay_is_followed_monthly(centre_a, referent_a, learner, host, tutor):
+    mobility = services.mobility_create(
+        centre=centre_a,
+        data=_plan_data(
+            learner,
+            host,
+            tutor,
+            activity_type=factories.activity("vet-long-term"),
+            planned_start=datetime.date(2026, 9, 7),
+            planned_end=datetime.date(2027, 2, 26),
+        ),
+        acting_user=referent_a,
+    )
+    dates = list(mobility.followups.order_by("scheduled_for").values_list("scheduled_for", flat=True))
+    assert len(dates) == 5
+    assert {(b - a).days for a, b in itertools.pairwise(dates)} == {30}
+    assert mobility.long_term
+
+
+def test_unticking_a_task_clears_who_and_when_and_is_audited(mobility, referent_a):
+    item = mobility.checklist.first()
+    services.checklist_item_set_done(item=item, done=True, acting_user=referent_a)
+    item = services.checklist_item_set_done(item=item, done=False, acting_user=referent_a)
+    item.refresh_from_db()
+    assert item.done_at is None and item.done_by is None and not item.is_done
+    entry = AuditEntry.objects.get(action="checklist.undone", target_id=str(item.pk))
+    assert entry.actor == referent_a
