@@ -32,12 +32,13 @@ CHUNK_ROWS = 2_000
 
 
 def is_formula_like(value: Any) -> bool:
-    return value.__class__ is str and value[:1] in FORMULA_PREFIXES
+    # isinstance, not ``type(value) is str``: choices members and safe strings are text too.
+    return isinstance(value, str) and value[:1] in FORMULA_PREFIXES
 
 
 def neutralise(value: Any) -> Any:
     """The value as a CSV cell that cannot execute: formula-like text gets a leading apostrophe."""
-    if value.__class__ is str and value[:1] in FORMULA_PREFIXES:
+    if isinstance(value, str) and value[:1] in FORMULA_PREFIXES:
         return "'" + value.replace("\0", "")
     return value
 
@@ -58,7 +59,7 @@ class Rows:
 def _safe_rows(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
     prefixes = FORMULA_PREFIXES
     for row in rows:
-        yield [("'" + v.replace("\0", "")) if (v.__class__ is str and v[:1] in prefixes) else v for v in row]
+        yield [("'" + v.replace("\0", "")) if (isinstance(v, str) and v[:1] in prefixes) else v for v in row]
 
 
 def csv_chunks(data: Rows, *, delimiter: str = ",", bom: bool = True) -> Iterator[bytes]:
@@ -102,7 +103,7 @@ def write_csv(data: Rows, out: IO[bytes], *, delimiter: str = ",", bom: bool = T
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
-    if value.__class__ is str:
+    if isinstance(value, str):
         if _XLSX_ILLEGAL.search(value):
             value = _XLSX_ILLEGAL.sub("", value)
         if value[:1] in FORMULA_PREFIXES or value[:1] == "'":

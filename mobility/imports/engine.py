@@ -219,10 +219,16 @@ class Importer:
         result.errors.append({"column": self.column_name(key), "message": str(message)})
 
     def model_errors(self, result: RowResult, exc: ValidationError) -> None:
+        # A cell that could not be read ("Unknown country “Atlantis”") is left empty for the
+        # model, which would add "This field cannot be blank." to the same column.
+        unreadable = {e["column"] for e in result.errors if e["column"]}
         for name, messages in _messages(exc).items():
             key = self.field_columns.get(name, name)
+            key = key if key in self.by_key else ""
+            if key and self.column_name(key) in unreadable:
+                continue
             for message in messages:
-                self.error(result, key if key in self.by_key else "", message)
+                self.error(result, key, message)
 
     # --- Rows -----------------------------------------------------------------------------------
     def clean_cells(self, cells: list[Any], result: RowResult) -> dict[str, Any]:

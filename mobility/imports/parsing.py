@@ -21,6 +21,8 @@ from .limits import CSV, XLSX, max_rows
 
 ENCODINGS = ("utf-8", "cp1252")
 DELIMITERS = (";", ",", "\t", "|")
+#: Columns read from a workbook: far more than any import has, far fewer than a sheet may claim.
+MAX_COLUMNS = 256
 
 
 @dataclass
@@ -163,23 +165,32 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's declared size (<dimension>) is whatever the program that wrote it said:
+        # too small, it would cut rows and columns off; forged to 16,384 columns, it would make
+        # every row that wide in memory. The cells themselves say where the data is.
+        sheet.reset_dimensions()
         limit = max_rows()
         header: list[str] | None = None
+        width = MAX_COLUMNS
         rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in values]
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            if values.count(None) == len(values):
+                continue  # an empty row (also the filler of the rows a sheet leaves out)
+            cells = ["" if v is None else v for v in values[:width]]
             if not any(str(c).strip() for c in cells):
                 continue
             if header is None:
                 header = [str(c).strip() for c in cells]
+                while header and not header[-1]:
+                    header.pop()
+                width = len(header)
                 continue
             if len(rows) >= limit:
                 raise _too_many_rows(limit)
+            cells.extend([""] * (width - len(cells)))
             rows.append((number, cells))
     finally:
         workbook.close()
     if header is None:
         raise ValidationError(_("The first sheet of the workbook is empty."), code="empty")
-    while header and not header[-1]:
-        header.pop()
     return Table(header=header, rows=rows, file_format=XLSX)

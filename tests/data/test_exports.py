@@ -89,6 +89,23 @@ def test_the_xlsx_writer_never_writes_a_formula():
     _assert_xlsx_safe(data.getvalue())
 
 
+def test_text_of_a_str_subclass_is_neutralised_too():
+    from django.db.models import TextChoices
+    from django.utils.safestring import mark_safe
+
+    class Kind(TextChoices):
+        FORMULA = "=1+1", "formula"
+
+    cells = [mark_safe('=HYPERLINK("http://evil.example")'), Kind.FORMULA, mark_safe("-1+2")]
+    data = io.BytesIO()
+    write_csv(Rows("x", [mark_safe("@header")], [cells]), data)
+    _assert_csv_safe(data.getvalue())
+    data = io.BytesIO()
+    write_xlsx(Rows("x", [mark_safe("=header")], [cells]), data)
+    _assert_xlsx_safe(data.getvalue())
+    assert exports.neutralise(Kind.FORMULA) == "'=1+1"
+
+
 @pytest.mark.parametrize("kind", ["learners", "mobilities"])
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_export_pages_neutralise_formulas(kind, file_format, client_of, referent_a, evil_learner, media):

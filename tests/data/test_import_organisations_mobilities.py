@@ -82,6 +82,20 @@ def test_another_centres_entry_is_not_overwritten(centre_a, centre_a2, referent_
     assert other.website == ""
 
 
+def test_an_unreadable_cell_gets_one_message_not_a_second_blank_one(centre_a, referent_a, media):
+    batch = _run(
+        "organisations", centre_a, referent_a, "Raison sociale;Pays;Ville\nPanadería;Atlantis;Valencia\n"
+    )
+    [row] = batch.report["rows"]
+    assert row["outcome"] == "error"
+    assert row["errors"] == [
+        {
+            "column": "column B “Pays”",
+            "message": "Unknown country “Atlantis”: write its two-letter code (ES for Spain) or its name.",
+        }
+    ]
+
+
 def test_a_training_centre_cannot_be_imported(centre_a, referent_a, media):
     batch = _run(
         "organisations", centre_a, referent_a, "Nom;Type;Pays;Ville\nCFA Fantôme;Training centre;FR;Lyon\n"

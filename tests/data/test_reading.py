@@ -62,6 +62,53 @@ def test_xlsx_keeps_dates_as_dates_and_skips_empty_rows():
     assert table.rows[1][0] == 4
 
 
+def _with_dimension(upload, ref: str) -> SimpleUploadedFile:
+    """The workbook with the size its sheet declares (``<dimension ref>``) replaced by ``ref``."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(upload.read()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+                assert count == 1
+            archive.writestr(member, data)
+    return SimpleUploadedFile("learners.xlsx", buffer.getvalue())
+
+
+def test_a_workbook_declaring_too_small_a_sheet_loses_no_row_or_column():
+    rows = [["Nom", "Prénom", "Ville"], *([f"Martin {n}", "Léa", "Sète"] for n in range(50))]
+    table = _read(_with_dimension(xlsx_upload(rows), "A1:B3"))
+    assert table.header == ["Nom", "Prénom", "Ville"]
+    assert len(table.rows) == 50
+    assert table.rows[-1] == (51, ["Martin 49", "Léa", "Sète"])
+
+
+def test_a_workbook_claiming_16384_columns_is_read_as_wide_as_its_header():
+    rows = [["Nom", "Prénom"], *([f"Martin {n}", "Léa"] for n in range(200))]
+    table = _read(_with_dimension(xlsx_upload(rows), "A1:XFD201"))
+    assert len(table.rows) == 200
+    assert {len(cells) for _number, cells in table.rows} == {2}
+
+
+def test_cells_far_right_of_the_header_are_not_held_in_memory():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "Prénom"])
+    for row in range(2, 102):
+        sheet.cell(row=row, column=1, value=f"Martin {row}")
+        sheet.cell(row=row, column=16384, value="x")  # column XFD, the last one
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = _read(SimpleUploadedFile("learners.xlsx", buffer.getvalue()))
+    assert len(table.rows) == 100
+    assert table.rows[0] == (2, ["Martin 2", ""])
+
+
 def test_utf16_gets_a_message_saying_how_to_save_the_file():
     upload = SimpleUploadedFile("learners.csv", "Nom;Prénom\nMartin;Léa\n".encode("utf-16"))
     with pytest.raises(ValidationError) as exc:
