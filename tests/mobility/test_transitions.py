@@ -191,3 +191,22 @@ def test_a_draft_on_free_dates_is_planned(mobility, referent_a, learner):
         mobility=later, to_status=MobilityStatus.PLANNED, acting_user=referent_a
     )
     assert planned.status == MobilityStatus.PLANNED
+
+
+def test_the_beat_moves_mobilities_with_their_dates(settings, mobility):
+    from mobility.celery import app
+    from mobility.tasks import follow_dates
+
+    entry = settings.CELERY_BEAT_SCHEDULE["mobilities-follow-dates"]
+    assert entry["task"] == follow_dates.name and follow_dates.name in app.tasks
+    _at(mobility, MobilityStatus.CONFIRMED)  # 2 to 27 March 2026: started and ended by now
+    assert follow_dates.apply().get() == {"in_progress": 1, "completed": 1}
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.COMPLETED
+    assert (mobility.actual_start, mobility.actual_end) == (
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 3, 27),
+    )
+    moves = AuditEntry.objects.filter(action="mobility.transition", target_id=str(mobility.pk))
+    assert sorted(e.data["status"][1] for e in moves) == ["completed", "in_progress"]
+    assert all(e.actor is None and e.actor_label == "platform" for e in moves)
