@@ -15,10 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import get_language_info
 from django_countries import countries
 
-from mobility.i18n import supported_or_default
+from mobility.i18n import language_name, supported_or_default
 from mobility.models import (
     CEFR_SKILLS,
     DIGCOMP_AREAS,
@@ -97,10 +96,9 @@ def _language_name(code: str, languages: list[str]) -> Texts:
     code = (code or "").split("-")[0].lower()
 
     def name() -> str:
-        try:
-            return get_language_info(code)["name_translated"]
-        except KeyError:
-            return code.upper()
+        # Not get_language_info()["name_translated"]: it leaves "Norwegian Bokmal" in English.
+        translated = language_name(code)
+        return code.upper() if translated == code else translated
 
     return in_languages(languages, name) if code else {}
 

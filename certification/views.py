@@ -448,7 +448,8 @@ def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
 
 @require_GET
 def verify_lookup(request: HttpRequest) -> HttpResponse:
-    form = VerifyLookupForm(request.GET or None)
+    # Bound only once a number was sent: "?lang=de" alone must not greet the visitor with an error.
+    form = VerifyLookupForm(request.GET if "number" in request.GET else None)
     if form.is_valid():
         return redirect("certification:verify", number=form.cleaned_data["number"])
     return render(request, "certification/verify_lookup.html", {"form": form})

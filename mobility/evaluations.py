@@ -23,14 +23,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from partners.access import require_capability
 from partners.audit import audit_record
 from partners.models import OutboundEmail, User
 from partners.roles import Capability
 
-from . import guests
+from . import guests, i18n
 from .models import (
     CEFR_SKILLS,
     DIGCOMP_AREAS,
@@ -94,15 +93,13 @@ SKILL_LANGUAGES = (
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in the reader's language), sorted by name."""
-    rows = [
-        (code, str(gettext_lazy(LANG_INFO[code]["name"]))) for code in SKILL_LANGUAGES if code in LANG_INFO
-    ]
+    rows = [(code, language_name(code)) for code in SKILL_LANGUAGES if code in LANG_INFO]
     return sorted(rows, key=lambda row: row[1].casefold())
 
 
 def language_name(code: str) -> str:
-    info = LANG_INFO.get(code or "")
-    return str(gettext_lazy(info["name"])) if info and "name" in info else (code or "")
+    """The name of a language in the reader's language; an unknown code as it is."""
+    return i18n.language_name(code)
 
 
 class EvaluationLocked(ValidationError):

@@ -9,7 +9,7 @@ invitation or an import — never raises and never reaches a page: it falls back
 
 from collections.abc import Callable
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.conf.locale import LANG_INFO
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -17,6 +17,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
+#: The names Django's own catalogues translate. LANG_INFO spells a few differently ("Norwegian
+#: Bokmal" there, "Norwegian Bokmål" here): looked up under LANG_INFO's spelling they stay English.
+_TRANSLATABLE_NAMES = dict(global_settings.LANGUAGES)
 #: The query parameter that switches a page's language (links in e-mails, a shared address).
 QUERY_PARAMETER = "lang"
 
@@ -49,7 +52,10 @@ def language_name(code: str | None, *, local: bool = False) -> str:
         info = LANG_INFO.get(raw.lower().split("-")[0])
     if not info:
         return raw
-    return str(info["name_local"] if local else translation.gettext(info["name"]))
+    if local:
+        return str(info["name_local"])
+    code = info.get("code", raw.lower())
+    return translation.gettext(_TRANSLATABLE_NAMES.get(code, info["name"]))
 
 
 class UserLanguageMiddleware:

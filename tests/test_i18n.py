@@ -153,3 +153,63 @@ def test_a_blank_translation_of_a_catalogue_label_shows_the_name(db):
     assert kind.label_in("de") == "Visa"
     assert kind.label_in("fr-BE") == "Visa (FR)"
     assert kind.label_in("xx") == "Visa"
+
+
+# --- Names of languages: in the reader's language, never left in English ---------------------
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Norvégien bokmål"),
+        ("de", "Norwegisch (Bokmål)"),
+        ("es", "Bokmål noruego"),
+        ("it", "Norvegese Bokmål"),
+    ],
+)
+def test_a_language_django_spells_differently_is_still_translated(language, expected):
+    """LANG_INFO says "Norwegian Bokmal", Django's catalogues translate "Norwegian Bokmål"."""
+    from django.utils import translation
+
+    from mobility.evaluations import language_choices
+
+    with translation.override(language):
+        assert language_name("nb") == expected
+        assert dict(language_choices())["nb"] == expected
+
+
+def test_no_language_of_the_skills_grid_is_named_in_english_on_a_german_page():
+    from django.conf.locale import LANG_INFO
+    from django.utils import translation
+
+    from mobility.evaluations import language_choices
+
+    with translation.override("de"):
+        english = [name for code, name in language_choices() if name == LANG_INFO[code]["name"]]
+    assert english == []
+
+
+def test_a_learners_language_is_named_in_the_readers_language(client_of, referent_a, centre_a):
+    learner = factories.LearnerFactory(centre=centre_a, preferred_language="de")
+    response = client_of(referent_a).get(f"/learners/{learner.pk}/", {"lang": "fr"})
+    assert b"<dd>Allemand</dd>" in response.content
+    assert b"Deutsch</dd>" not in response.content
+
+
+def test_a_tutors_language_is_named_in_the_readers_language(client_of, referent_a, placement):
+    response = client_of(referent_a).get(f"/mobilities/{placement.pk}/", {"lang": "fr"})
+    assert response.status_code == 200
+    assert "écrit en Allemand" in response.content.decode()
+
+
+# --- ?lang= on a page with a form in the address ----------------------------------------------
+def test_the_certificate_lookup_opened_in_another_language_shows_no_error(client):
+    response = client.get("/verify/", {"lang": "de"})
+    assert response.status_code == 200
+    assert _lang_attribute(response) == "de"
+    assert not response.context["form"].is_bound
+    assert b'aria-invalid="true"' not in response.content
+
+
+def test_the_certificate_lookup_sent_empty_still_says_what_is_missing(client):
+    response = client.get("/verify/", {"number": "", "lang": "de"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["number"]

@@ -84,11 +84,9 @@ def age(learner: Any) -> int | None:
 
 
 @register.filter
-def language_local(code: Any) -> str:
-    """The language's own name ("Deutsch"); an unknown code shows as it is instead of failing."""
-    from mobility.i18n import language_name
-
-    return language_name(code, local=True)
+def is_wordy(value: Any) -> bool:
+    """A key figure that is words ("no answer yet"), not a number: shown smaller than a number."""
+    return not any(character.isdigit() for character in str(value))
 
 
 @register.filter
