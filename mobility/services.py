@@ -421,10 +421,13 @@ def confirmation_blockers(*, mobility: Mobility) -> list[str]:
     if not mobility.host_tutor_id:
         blockers.append(_("Appoint a host tutor: a mobility cannot be confirmed without one."))
     agreement = agreement_current(mobility=mobility)
+    # Counted again, not read from the status set at the last signature: an intermediary added
+    # since, or dates moved so that the learner leaves as a minor, call for one more signature.
+    missing_parties = agreement_missing_parties(agreement=agreement) if agreement is not None else []
     if agreement is None:
         blockers.append(_("Write the learning agreement."))
-    elif agreement.status != AgreementStatus.SIGNED:
-        missing = [str(Party(p).label) for p in agreement_missing_parties(agreement=agreement)]
+    elif agreement.status != AgreementStatus.SIGNED or missing_parties:
+        missing = [str(Party(p).label) for p in missing_parties]
         blockers.append(
             _("The learning agreement is not signed by every party (missing: %(parties)s).")
             % {"parties": ", ".join(missing)}

@@ -395,3 +395,64 @@ def test_unticking_a_task_clears_who_and_when_and_is_audited(mobility, referent_
     assert item.done_at is None and item.done_by is None and not item.is_done
     entry = AuditEntry.objects.get(action="checklist.undone", target_id=str(item.pk))
     assert entry.actor == referent_a
+
+
+def _ready_to_confirm(mobility, referent):
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent)
+    agreement = services.agreement_save(
+        mobility=mobility,
+        data={"objectives": "Pâte levée"},
+        outcomes=[{"description": "Réalise une pâte levée"}],
+        units=None,
+        acting_user=referent,
+    )
+    _sign_all(agreement, referent)
+    _upload_required(mobility, referent)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SIGNED
+    return agreement
+
+
+def test_an_intermediary_added_after_the_signatures_must_sign_before_confirmation(
+    mobility, referent_a, chamber_a
+):
+    _ready_to_confirm(mobility, referent_a)
+    intermediary = factories.HostCompanyFactory(
+        kind="intermediary", network=chamber_a, name="Eurostage Valencia"
+    )
+    services.mobility_update(mobility=mobility, data={"intermediary": intermediary}, acting_user=referent_a)
+    with pytest.raises(services.TransitionError) as exc:
+        services.mobility_transition(
+            mobility=mobility, to_status=MobilityStatus.CONFIRMED, acting_user=referent_a
+        )
+    assert "Intermediary organisation" in " ".join(exc.value.messages)
+    mobility.refresh_from_db()
+    assert mobility.status == MobilityStatus.PLANNED
+
+
+def test_a_learner_who_is_a_minor_on_the_new_departure_needs_the_guardians_signature(
+    centre_a, referent_a, host, tutor
+):
+    # 18 on 20 March 2026: an adult on the first plan (April), a minor once it moves to March.
+    learner = factories.LearnerFactory(
+        centre=centre_a, date_of_birth=datetime.date(2008, 3, 20), guardian_name="Marie Dupont"
+    )
+    mobility = services.mobility_create(
+        centre=centre_a,
+        data=_plan_data(
+            learner,
+            host,
+            tutor,
+            planned_start=datetime.date(2026, 4, 6),
+            planned_end=datetime.date(2026, 4, 30),
+        ),
+        acting_user=referent_a,
+    )
+    _ready_to_confirm(mobility, referent_a)
+    mobility = services.mobility_update(
+        mobility=mobility,
+        data={"planned_start": datetime.date(2026, 3, 2), "planned_end": datetime.date(2026, 3, 27)},
+        acting_user=referent_a,
+    )
+    blockers = " ".join(services.confirmation_blockers(mobility=mobility))
+    assert "Guardian" in blockers and "parental consent" in blockers
