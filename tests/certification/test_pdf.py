@@ -132,6 +132,33 @@ def test_a_bilingual_certificate_speaks_both_languages(rendered):
     assert "Durée" in text and "Duration" in text
 
 
+def _lines(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """Every piece of text of a page with the (x, y) where it starts."""
+    pieces: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            pieces.append((text.strip(), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return pieces
+
+
+def test_a_bilingual_label_stays_level_with_its_value(rendered):
+    """A label on two lines (both languages) must not let the next values rise beside it."""
+    pieces = _lines(rendered["bilingual"][0])
+    for label, value in (
+        ("Surname(s)", "O'Brien-Núñez"),
+        ("First name(s)", "Zoë"),
+        ("Nationality", "France"),
+        ("Issuing organisation", "CFA des Métiers de Montclar"),
+    ):
+        label_y = next(y for text, x, y in pieces if text == translated(label, "fr"))
+        value_ys = [y for text, x, y in pieces if text == value and x > 150]
+        assert value_ys, value
+        assert min(abs(y - label_y) for y in value_ys) < 2, (label, value)
+
+
 def test_user_text_is_escaped(db, centre_a):
     learner = base.LearnerFactory(
         centre=centre_a, first_name="<b>Eve</b>", last_name='<img src="http://192.0.2.1/x.png">'
