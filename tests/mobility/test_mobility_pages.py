@@ -416,6 +416,24 @@ def test_an_upload_with_a_lying_extension_names_the_file_field_and_saves_nothing
     assert not Document.objects.exists()
 
 
+def test_an_upload_over_the_size_limit_names_the_file_field_and_leaves_no_file(
+    client_of, referent_a, mobility, settings
+):
+    from .conftest import PDF
+
+    settings.UPLOAD_MAX_BYTES = 100
+    big = SimpleUploadedFile("assurance.pdf", PDF + b" " * 200, content_type="application/pdf")
+    insurance = DocumentType.objects.get(code="insurance")
+    response = client_of(referent_a).post(
+        f"/mobilities/{mobility.pk}/documents/", {"document_type": insurance.pk, "file": big}
+    )
+    assert response.status_code == 400
+    assert "too large" in response.context["document_form"].errors["file"][0]
+    assert not Document.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
 def test_a_document_is_served_only_through_the_checked_view(client_of, referent_a, referent_b, mobility):
     insurance = DocumentType.objects.get(code="insurance")
     client_of(referent_a).post(
