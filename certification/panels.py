@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -32,7 +33,9 @@ def mobility_documents(request: HttpRequest, mobility: Mobility) -> str | None:
     """Certificates (issue, reissue, revoke, download), learning agreement PDFs, attendance certificate."""
     if not _can_view(request, mobility.centre_id):
         return None
-    mobility = selectors.mobility_get_for_user(user=_user(request), pk=mobility.pk)
+    # ``mobility`` is the page's, fetched through the mobility selector: its scope is checked already.
+    # The section reads only its agreements (versions, statuses) and evaluations (the blockers).
+    prefetch_related_objects([mobility], "agreements", "evaluations")
     certificates = selectors.certificate_list_for_mobility(user=_user(request), mobility=mobility)
     current = next(
         (c for c in certificates if c.superseded_at is None and c.status != CertificateStatus.REVOKED), None
