@@ -22,6 +22,7 @@ from django.utils import timezone
 from partners.models import Contact, Organisation, OrganisationKind, User
 
 from . import catalogue, services
+from .evaluations import recognition_record, recognition_units
 from .models import (
     ActivityType,
     DocumentType,
@@ -38,6 +39,7 @@ from .models import (
     Party,
     Project,
     Qualification,
+    RecognitionDecision,
     SignatureMethod,
     Unit,
 )
@@ -804,8 +806,37 @@ def _tick_past_work(mobility: Mobility, referent: User, rng: random.Random, keep
         )
 
 
-def _evaluate(mobility: Mobility) -> None:
+#: CEFR levels an apprentice reaches in a few weeks abroad, from a beginner to a confident speaker.
+DEMO_LANGUAGE_LEVELS = (
+    {
+        "listening": "A2",
+        "reading": "A2",
+        "spoken_interaction": "A1",
+        "spoken_production": "A1",
+        "writing": "A1",
+    },
+    {
+        "listening": "B1",
+        "reading": "B1",
+        "spoken_interaction": "A2",
+        "spoken_production": "A2",
+        "writing": "A2",
+    },
+    {
+        "listening": "B2",
+        "reading": "B1",
+        "spoken_interaction": "B1",
+        "spoken_production": "B1",
+        "writing": "A2",
+    },
+)
+
+
+def _evaluate(mobility: Mobility, referent: User) -> None:
+    """A validated tutor evaluation with every Europass section, so that a demo certificate is complete."""
     agreement = mobility.agreements.order_by("-version").first()
+    language = mobility.main_language or (agreement.placement_language if agreement else "") or "en"
+    levels = DEMO_LANGUAGE_LEVELS[mobility.pk % len(DEMO_LANGUAGE_LEVELS)]
     evaluation, created = Evaluation.objects.get_or_create(
         mobility=mobility,
         kind=EvaluationKind.TUTOR,
@@ -815,12 +846,23 @@ def _evaluate(mobility: Mobility) -> None:
             "author_name": mobility.host_tutor.full_name if mobility.host_tutor_id else "",
             "tasks_carried_out": TASKS,
             "job_related_skills": "Works carefully and follows the recipes and hygiene rules of the company.",
+            "language_skills": [{"language": language, **levels}],
+            "digital_skills": {
+                "information": "independent",
+                "communication": "independent",
+                "safety": "basic",
+            },
+            "digital_comment": "Uses the company's ordering tablet and stock spreadsheet on their own.",
+            "organisational_skills": "Plans their tasks for the day and keeps the workstation tidy.",
+            "communication_skills": "Asks for explanations and reports to the team in the host language.",
+            "other_skills": "Punctual, curious, adapted quickly to another way of working.",
             "attended_from": mobility.start,
             "attended_to": mobility.end,
             "absence_days": 0,
             "overall_comment": "A motivated apprentice who quickly found their place in the team.",
             "submitted_at": timezone.now(),
             "reviewed_at": timezone.now(),
+            "reviewed_by": referent,
         },
     )
     if created and agreement is not None:
@@ -830,6 +872,23 @@ def _evaluate(mobility: Mobility) -> None:
                 for o in agreement.outcomes.all()
             ]
         )
+
+
+def _recognise(mobility: Mobility, referent: User) -> None:
+    """The centre recognises the units assessed abroad, two weeks after the return (never in the future)."""
+    mobility.refresh_from_db(fields=["status"])  # the transitions ran on a locked copy of the row
+    units = recognition_units(mobility=mobility)
+    if not units or mobility.recognitions.exists():
+        return
+    decided_on = min(mobility.end + timedelta(days=14), timezone.localdate())
+    recognition_record(
+        mobility=mobility,
+        decisions=[
+            {"unit": unit, "decision": RecognitionDecision.RECOGNISED, "decided_on": decided_on}
+            for unit in units
+        ],
+        acting_user=referent,
+    )
 
 
 def _walk(mobility: Mobility, plan: Plan, referent: User, rng: random.Random, doc_types: dict) -> None:
@@ -876,8 +935,9 @@ def _walk(mobility: Mobility, plan: Plan, referent: User, rng: random.Random, do
     _tick_past_work(mobility, referent, rng, keep_late=target == MobilityStatus.COMPLETED)
     if target == MobilityStatus.COMPLETED:
         return
-    _evaluate(mobility)
+    _evaluate(mobility, referent)
     step(MobilityStatus.EVALUATED)
+    _recognise(mobility, referent)
     if target == MobilityStatus.CERTIFIED:
         step(MobilityStatus.CERTIFIED)
 

@@ -31,3 +31,23 @@ def test_the_demo_has_every_status_minors_documents_and_a_group_and_runs_twice(o
     counts = (Learner.objects.count(), Mobility.objects.count(), Document.objects.count())
     demo.seed(context)
     assert (Learner.objects.count(), Mobility.objects.count(), Document.objects.count()) == counts
+
+
+def test_the_demos_evaluated_mobilities_have_a_full_evaluation_and_recognised_units(one_small_centre):
+    """So that a demo certificate shows every Europass section and the centre's recognition."""
+    from mobility.models import Evaluation, EvaluationKind, Recognition, RecognitionDecision
+
+    context: dict = {}
+    partners_demo.seed(context)
+    demo.seed(context)
+    done = Mobility.objects.filter(status__in=[MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED])
+    assert done.exists()
+    for mobility in done:
+        evaluation = Evaluation.objects.get(mobility=mobility, kind=EvaluationKind.TUTOR)
+        assert evaluation.language_skills and evaluation.language_skills[0]["writing"]
+        assert evaluation.digital_skills and evaluation.organisational_skills
+        assert evaluation.communication_skills and evaluation.other_skills and evaluation.reviewed_by
+        recognitions = Recognition.objects.filter(mobility=mobility)
+        assert recognitions.exists()
+        assert {r.decision for r in recognitions} == {RecognitionDecision.RECOGNISED}
+        assert all(mobility.start <= r.decided_on for r in recognitions)
