@@ -456,3 +456,50 @@ def test_a_learner_who_is_a_minor_on_the_new_departure_needs_the_guardians_signa
     )
     blockers = " ".join(services.confirmation_blockers(mobility=mobility))
     assert "Guardian" in blockers and "parental consent" in blockers
+
+
+def test_a_staff_member_goes_job_shadowing_and_not_on_a_learners_activity(centre_a, referent_a, host, tutor):
+    trainer = factories.LearnerFactory(centre=centre_a, kind="staff", position="Formatrice boulangerie")
+    shadowing = services.mobility_create(
+        centre=centre_a,
+        data=_plan_data(
+            trainer,
+            host,
+            tutor,
+            activity_type=factories.activity("staff-job-shadowing"),
+            planned_start=datetime.date(2026, 5, 4),
+            planned_end=datetime.date(2026, 5, 8),
+        ),
+        acting_user=referent_a,
+    )
+    assert shadowing.participant.kind == "staff" and shadowing.checklist.exists()
+    with pytest.raises(ValidationError) as exc:
+        services.mobility_create(
+            centre=centre_a,
+            data=_plan_data(
+                trainer,
+                host,
+                tutor,
+                planned_start=datetime.date(2026, 9, 7),
+                planned_end=datetime.date(2026, 10, 2),
+            ),
+            acting_user=referent_a,
+        )
+    assert exc.value.message_dict["activity_type"] == ["This activity is for learners."]
+
+
+def test_a_learner_is_not_sent_on_a_staff_activity(centre_a, referent_a, learner, host, tutor):
+    with pytest.raises(ValidationError) as exc:
+        services.mobility_create(
+            centre=centre_a,
+            data=_plan_data(
+                learner,
+                host,
+                tutor,
+                activity_type=factories.activity("staff-job-shadowing"),
+                planned_start=datetime.date(2026, 5, 4),
+                planned_end=datetime.date(2026, 5, 8),
+            ),
+            acting_user=referent_a,
+        )
+    assert exc.value.message_dict["activity_type"] == ["This activity is for staff members."]
