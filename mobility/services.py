@@ -8,6 +8,8 @@ the transaction commits.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -59,6 +61,19 @@ class TransitionError(ValidationError):
 
 
 # --- Infrastructure ---------------------------------------------------------------------------
+@contextmanager
+def _file_removed_on_failure(instance: Any, field: str) -> Iterator[None]:
+    """A file written to storage in a block that then fails is removed: the rollback does not
+    reach the disk, and a refused upload must leave nothing behind."""
+    try:
+        yield
+    except BaseException:
+        stored = getattr(instance, field)
+        if stored:
+            stored.delete(save=False)
+        raise
+
+
 def worker_heartbeat_record(*, hostname: str) -> None:
     """Marks a worker as alive now (one row per worker hostname)."""
     WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults={"seen_at": timezone.now()})
@@ -181,7 +196,7 @@ def consent_record(
     )
     checked = check_upload(scan) if scan else None
     consent.full_clean(exclude=["scan"])
-    with transaction.atomic():
+    with transaction.atomic(), _file_removed_on_failure(consent, "scan"):
         if checked:
             consent.scan.save(checked.safe_name, checked.file, save=False)
         consent.save()
@@ -946,22 +961,23 @@ def agreement_sign(
             recorded_by=acting_user,
             ip=client_ip(request),
         )
-        if checked:
-            signature.scan.save(checked.safe_name, checked.file, save=False)
         signature.full_clean(exclude=["scan"])
-        signature.save()
-        missing = agreement_missing_parties(agreement=agreement)
-        agreement.status = AgreementStatus.SIGNED if not missing else AgreementStatus.SIGNING
-        agreement.save(update_fields=["status", "updated_at"])
-        audit_record(
-            action="agreement.sign",
-            actor=acting_user,
-            actor_label=actor_label,
-            target=agreement,
-            centre_id=agreement.mobility.centre_id,
-            data={"party": party, "method": method, "version": agreement.version},
-            request=request,
-        )
+        with _file_removed_on_failure(signature, "scan"):
+            if checked:
+                signature.scan.save(checked.safe_name, checked.file, save=False)
+            signature.save()
+            missing = agreement_missing_parties(agreement=agreement)
+            agreement.status = AgreementStatus.SIGNED if not missing else AgreementStatus.SIGNING
+            agreement.save(update_fields=["status", "updated_at"])
+            audit_record(
+                action="agreement.sign",
+                actor=acting_user,
+                actor_label=actor_label,
+                target=agreement,
+                centre_id=agreement.mobility.centre_id,
+                data={"party": party, "method": method, "version": agreement.version},
+                request=request,
+            )
     return signature
 
 
@@ -996,9 +1012,9 @@ def document_upload(
         uploaded_by=acting_user,
         uploaded_by_label=(uploaded_by_label or (str(acting_user) if acting_user else ""))[:200],
     )
-    with transaction.atomic():
+    document.full_clean(exclude=["file"])
+    with transaction.atomic(), _file_removed_on_failure(document, "file"):
         document.file.save(checked.safe_name, checked.file, save=False)
-        document.full_clean()
         document.save()
         if mobility is not None:
             for item in mobility.checklist.filter(document_type=document_type, done_at__isnull=True):

@@ -503,3 +503,46 @@ def test_a_learner_is_not_sent_on_a_staff_activity(centre_a, referent_a, learner
             acting_user=referent_a,
         )
     assert exc.value.message_dict["activity_type"] == ["This activity is for staff members."]
+
+
+def test_a_refused_signature_leaves_no_scan_behind(mobility, referent_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    agreement = services.agreement_save(
+        mobility=mobility, data={"objectives": "Pâte levée"}, outcomes=[], units=None, acting_user=referent_a
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_sign(
+            agreement=agreement,
+            party=Party.HOST,
+            signer_name="Lucía Ortega",
+            method="by-carrier-pigeon",
+            scan=SimpleUploadedFile("firma.pdf", PDF, "application/pdf"),
+            acting_user=referent_a,
+        )
+    assert "method" in exc.value.message_dict
+    assert not agreement.signatures.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_an_upload_that_fails_after_the_file_is_written_leaves_no_file(
+    mobility, referent_a, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(services, "audit_record", audit_down)
+    with pytest.raises(RuntimeError):
+        services.document_upload(
+            learner=mobility.participant,
+            mobility=mobility,
+            document_type=DocumentType.objects.get(code="insurance"),
+            upload=SimpleUploadedFile("assurance.pdf", PDF, "application/pdf"),
+            acting_user=referent_a,
+        )
+    assert not mobility.participant.documents.exists()
+    assert not mobility.checklist.filter(document_type__code="insurance", done_at__isnull=False).exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
