@@ -5,6 +5,7 @@ added without being translated is caught even if nobody ran makemessages), then 
 ``msgfmt`` counts what is translated; fuzzy entries count as missing.
 """
 
+import json
 import os
 import re
 import shutil
@@ -51,6 +52,44 @@ def test_every_supported_language_has_a_catalogue():
         assert (LOCALE / code / "LC_MESSAGES" / "django.po").is_file(), code
 
 
+def _entries(po_text: str) -> list[dict[str, str]]:
+    """The entries of a PO file as {"msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr[0]", …}."""
+    entries: list[dict[str, str]] = []
+    entry: dict[str, str] = {}
+    key = None
+    for line in po_text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            if entry and not line:
+                entries.append(entry)
+                entry, key = {}, None
+            continue
+        keyword = re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(\".*\")$", line)
+        if keyword:
+            key, line = keyword.group(1), keyword.group(2)
+            if key in ("msgctxt", "msgid") and "msgid" in entry:
+                entries.append(entry)
+                entry = {}
+            entry[key] = ""
+        if key and line.startswith('"'):
+            entry[key] += json.loads(line)
+    if entry:
+        entries.append(entry)
+    return [e for e in entries if e.get("msgid")]  # the header's msgid is empty
+
+
+def _name(entry: dict[str, str]) -> str:
+    context = f"[{entry['msgctxt']}] " if "msgctxt" in entry else ""
+    return context + repr(entry["msgid"][:100])
+
+
+def _select(po, *options: str) -> list[dict[str, str]]:
+    result = subprocess.run(
+        ["msgattrib", *options, str(po)], capture_output=True, text=True, timeout=120, check=True
+    )
+    return _entries(result.stdout)
+
+
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_every_message_has_a_translation(extracted, code):
     po = extracted / code / "LC_MESSAGES" / "django.po"
@@ -64,4 +103,41 @@ def test_every_message_has_a_translation(extracted, code):
     stats = result.stderr.strip()
     fuzzy = re.search(r"(\d+) fuzzy", stats)
     untranslated = re.search(r"(\d+) untranslated", stats)
-    assert not fuzzy and not untranslated, f"{code}: {stats} (run makemessages and translate)"
+    if fuzzy or untranslated:
+        # Name them, so the catalogue can be completed from the test output alone.
+        missing = [_name(e) for e in _select(po, "--untranslated", "--no-obsolete")]
+        unsure = [_name(e) for e in _select(po, "--only-fuzzy", "--no-obsolete")]
+        pytest.fail(
+            f"{code}: {stats.splitlines()[-1]} (run makemessages and translate)\n"
+            + "".join(f"  untranslated: {name}\n" for name in missing)
+            + "".join(f"  fuzzy: {name}\n" for name in unsure)
+        )
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_translation_is_blank(code):
+    """gettext shows the English text for an empty translation, but a translation of only spaces
+    would reach the page as an empty label or button."""
+    po = LOCALE / code / "LC_MESSAGES" / "django.po"
+    blank = [
+        _name(entry)
+        for entry in _entries(po.read_text(encoding="utf-8"))
+        for key, text in entry.items()
+        if key.startswith("msgstr") and text and not text.strip()
+    ]
+    assert blank == [], f"{code}: translations made of blanks only: {blank}"
+
+
+def test_the_po_reader_sees_every_kind_of_entry():
+    entries = _entries(
+        'msgid ""\nmsgstr "Content-Type: text/plain\\n"\n\n'
+        '#, fuzzy\nmsgctxt "month"\nmsgid "May"\nmsgstr "Mai"\n\n'
+        'msgid "one file"\nmsgid_plural "%(n)s files"\nmsgstr[0] "un fichier"\nmsgstr[1] " "\n\n'
+        'msgid ""\n"A long "\n"message"\nmsgstr ""\n'
+    )
+    assert [(e.get("msgctxt"), e["msgid"]) for e in entries] == [
+        ("month", "May"),
+        (None, "one file"),
+        (None, "A long message"),
+    ]
+    assert entries[1]["msgstr[1]"] == " " and entries[2]["msgstr"] == ""
