@@ -213,3 +213,19 @@ def test_the_certificate_lookup_sent_empty_still_says_what_is_missing(client):
     response = client.get("/verify/", {"number": "", "lang": "de"})
     assert response.status_code == 200
     assert response.context["form"].errors["number"]
+
+
+# --- Seeded catalogues: activity types, document types, checklist tasks -------------------------
+@pytest.mark.parametrize("model", ["DocumentType", "ActivityType", "ChecklistTemplateItem"])
+def test_every_seeded_catalogue_row_is_translated_in_every_language(model):
+    from mobility import models
+
+    rows = list(getattr(models, model).objects.all())
+    assert rows, f"no {model} seeded by the migrations"
+    missing = [
+        f"{row.name!r} in {code}"
+        for row in rows
+        for code, _name in settings.LANGUAGES
+        if code != "en" and row.label_in(code) == row.name
+    ]
+    assert missing == [], f"{model} left in English: {missing}"
