@@ -8,14 +8,14 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from mobility.models import Mobility, MobilityGroup, Project
+from mobility.models import GuestRole, Mobility, MobilityGroup, MobilityStatus, Project
 from partners import panels
 from partners.access import get_access
 from partners.models import User
 from partners.roles import Capability
 
 from . import context as ctx
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import BundleForm, GroupIssueForm, IssueForm
 from .models import BUNDLE_KINDS, CertificateStatus, JobKind
 
@@ -146,5 +146,31 @@ def project_documents(request: HttpRequest, project: Project) -> str | None:
     return render_to_string(
         "certification/_project_panel.html",
         {"project": project, "centres": centres, "next": request.get_full_path()},
+        request=request,
+    )
+
+
+#: The mobility's steps after which a learner looks for their certificate.
+_CERTIFICATE_EXPECTED = (MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED)
+
+
+@panels.register("guest_mobility", order=60)
+def learner_certificate_panel(request: HttpRequest, grant: Any) -> str | None:
+    """The learner's own certificate in their space; nothing for tutors and employers."""
+    if grant.role != GuestRole.LEARNER:
+        return None
+    certificate = selectors.certificate_for_learner(mobility_id=grant.mobility_id)
+    if (
+        certificate is None
+        and not Mobility.objects.filter(pk=grant.mobility_id, status__in=_CERTIFICATE_EXPECTED).exists()
+    ):
+        return None
+    return render_to_string(
+        "certification/_guest_certificate.html",
+        {
+            "certificate": certificate,
+            "mobility_id": grant.mobility_id,
+            "verify_url": documents.verification_url(certificate.number) if certificate else "",
+        },
         request=request,
     )

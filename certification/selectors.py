@@ -244,3 +244,19 @@ def certificate_for_verification(*, number: str) -> Certificate:
     if certificate is None:
         raise Http404
     return certificate
+
+
+# --- The learner's own certificate --------------------------------------------------------------
+def certificate_for_learner(*, mobility_id: int) -> Certificate | None:
+    """The certificate a learner may download for their mobility: the valid one, with its file.
+
+    The caller has already scoped the mobility to the learner (``guest_mobility_get``).
+    """
+    return (
+        Certificate.objects.filter(
+            mobility_id=mobility_id, status=CertificateStatus.READY, superseded_at__isnull=True
+        )
+        .exclude(file="")
+        .order_by("-version")
+        .first()
+    )

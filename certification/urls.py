@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import guest_views, views
 
 app_name = "certification"
 
@@ -33,6 +33,11 @@ urlpatterns = [
     path("documents/group/<int:group_id>/progress/", views.group_progress, name="group-progress"),
     path("documents/group/<int:group_id>/bundle/", views.group_bundle, name="group-bundle"),
     path("documents/project/<int:project_id>/bundle/", views.project_bundle, name="project-bundle"),
+    # The learner's own certificate, from their space (guest link or learner account).
+    path("guest/<int:pk>/certificate/", guest_views.certificate_download, name="guest-certificate"),
+    path(
+        "guest/<int:pk>/certificate/credential/", guest_views.certificate_credential, name="guest-credential"
+    ),
     path("verify/", views.verify_lookup, name="verify-lookup"),
     path("verify/<str:number>/", views.verify, name="verify"),
 ]

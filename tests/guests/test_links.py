@@ -115,6 +115,16 @@ def test_the_link_sets_the_tutors_language_for_the_pages(client, mobility, invit
     assert page.context["LANGUAGE_CODE"] == "es"
 
 
+def test_the_tutor_switches_the_pages_to_another_language(client, mobility, invite):
+    client.get(f"/t/{invite(mobility)}")
+    page = client.get(f"/guest/{mobility.pk}/")
+    assert 'name="language"' in page.content.decode()  # the switcher is on the tutor's pages
+    client.post("/i18n/setlang/", {"language": "de", "next": f"/guest/{mobility.pk}/"})
+    page = client.get(f"/guest/{mobility.pk}/")
+    assert page.context["LANGUAGE_CODE"] == "de"
+    assert '<html lang="de"' in page.content.decode()
+
+
 # --- Expiry, revocation, tampering -------------------------------------------------------------
 def test_the_link_lasts_until_well_after_the_evaluation_deadline(mobility, referent_a):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)):

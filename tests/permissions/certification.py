@@ -6,6 +6,7 @@ are sent to the login page, except on the public verification pages.
 """
 
 from .base import Route, everyone, expect, world_object
+from .guests import guest_page
 
 
 @world_object
@@ -43,6 +44,37 @@ def cert_failed_job(world):
     )
     DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="ValueError: boom")
     return job
+
+
+@world_object
+def guest_certificate(world):
+    """A valid certificate of the guests' mobility (``guests.py``), written straight to the database."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from certification.models import Certificate, CertificateStatus
+
+    mobility = world.guest_mobility
+    certificate = Certificate(
+        centre_id=mobility.centre_id,
+        mobility=mobility,
+        number="EM-2026-MTRX-0000-0000-0001",
+        languages=["fr"],
+        status=CertificateStatus.READY,
+        credential={"type": ["VerifiableCredential", "EuropeanDigitalCredential"]},
+        sha256="0" * 64,
+        issued_at=timezone.now(),
+        issued_by=world.referent_a,
+    )
+    certificate.file.save("matrix.pdf", ContentFile(io.BytesIO(b"%PDF-1.4\n%%EOF\n").getvalue()), save=False)
+    certificate.save()
+    return certificate
+
+
+def _guests_certificate(w):
+    return {"pk": w.guest_certificate.mobility_id}
 
 
 _VIEW = expect(referent_b=404, readonly_a=200, referent_a=200, chamber_admin=200, operator=403)
@@ -124,6 +156,10 @@ ROUTES = [
         method="post",
         data=lambda w: {"kind": "bundle_zip", "centre": w.centre_a.pk},
     ),
+    # The learner's own certificate, from their space: the learner only (other guests 404); staff and
+    # visitors without a guest session are sent to the lost-link page.
+    Route("certification:guest-certificate", guest_page(learner=200), kwargs=_guests_certificate),
+    Route("certification:guest-credential", guest_page(learner=200), kwargs=_guests_certificate),
     Route("certification:verify-lookup", everyone(200)),
     Route("certification:verify", everyone(200), kwargs=lambda w: {"number": w.cert_issued.number}),
 ]

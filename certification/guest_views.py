@@ -1,0 +1,59 @@
+"""The learner's own certificate, downloaded from their space (a guest link or a learner account).
+
+The mobility is reached through ``guest_mobility_get``, as on every guest page: another mobility, or
+a tutor's or an employer's link, answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.views.decorators.http import require_GET
+
+from mobility.guests import Grant, guest_mobility_get, guest_required
+from mobility.models import GuestRole
+from partners.audit import audit_record
+from partners.uploads import serve_private_file
+
+from . import selectors
+from .models import Certificate
+
+
+def _learners_certificate(request: HttpRequest, pk: int) -> tuple[Certificate, Grant]:
+    mobility, grant = guest_mobility_get(guest=request.guest, pk=pk, roles=(GuestRole.LEARNER,))  # type: ignore[attr-defined]
+    certificate = selectors.certificate_for_learner(mobility_id=mobility.pk)
+    if certificate is None:
+        raise Http404
+    audit_record(
+        action="certificate.download",
+        actor_label=grant.label,
+        target=certificate,
+        centre_id=certificate.centre_id,
+        request=request,
+    )
+    return certificate, grant
+
+
+@guest_required
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    certificate, _grant = _learners_certificate(request, pk)
+    return serve_private_file(
+        certificate.file, filename=f"{certificate.number}.pdf", content_type="application/pdf"
+    )
+
+
+@guest_required
+@require_GET
+def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same certificate as a European Digital Credential (JSON-LD), for a wallet."""
+    certificate, _grant = _learners_certificate(request, pk)
+    response = HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
+        content_type="application/ld+json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jsonld"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
