@@ -40,9 +40,11 @@ def _check(page: Page, base: str, pages: list[tuple[str, str]]) -> None:
     assert not failures, "\n\n".join(failures)
 
 
-def test_the_referents_pages(page: Page, live_server, world):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_referents_pages(page: Page, live_server, world, language):
+    """In English and in German (the longest words, the most likely to hide or overlap text)."""
     w = world
-    log_in(page.context, live_server, w.referent)
+    log_in(page.context, live_server, w.referent, language=language)
     _check(
         page,
         live_server.url,
