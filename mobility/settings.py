@@ -383,7 +383,7 @@ REST_FRAMEWORK = {
         "mobility.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mobility.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mobility.api.negotiation.JsonFallbackNegotiation",
     "DEFAULT_SCHEMA_CLASS": "mobility.api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "mobility.api.pagination.Pagination",

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
+from django_countries import countries
 from django_countries.serializer_fields import CountryField
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import selectors, services
 from .access import OutOfScope, get_access
-from .api_strict import StrictSerializerMixin
+from .api_filtering import BooleanFilter, IdFilter, StrictOrderingFilter, search_words, updated_since
+from .api_strict import StrictQueryMixin, StrictSerializerMixin, list_query_params
 from .audit import audit_denied
-from .models import Contact, Organisation
+from .models import Contact, NaceSection, Organisation, OrganisationKind
 from .roles import Capability
 
 
@@ -131,28 +136,67 @@ def _validation(
     return exceptions.ValidationError({**detail, **(extra or {})})
 
 
+class OrganisationFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label=gettext_lazy(
+            "Text found in the name, usual name or city (accents ignored), or the OID or PIC."
+        ),
+    )
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
+    country = django_filters.ChoiceFilter(
+        choices=lambda: list(countries), label=gettext_lazy("Country (ISO 3166 code).")
+    )
+    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact")
+    sector = django_filters.ChoiceFilter(choices=NaceSection.choices, label=gettext_lazy("NACE section."))
+    oid = django_filters.CharFilter(method="filter_oid", label=gettext_lazy("Erasmus+ OID (exact)."))
+    national_id = django_filters.CharFilter(
+        method="filter_national_id", label=gettext_lazy("National id or VAT number (exact).")
+    )
+    updated_since = updated_since()
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(selectors.organisation_search_condition(value))
+
+    def filter_oid(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(oid=value.strip().upper())
+
+    def filter_national_id(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(national_id=value.replace(" ", "").upper())
+
+
+class DirectoryViewSet(StrictQueryMixin, viewsets.GenericViewSet):
+    """A list accepts its filters, ordering and paging; an unknown or malformed parameter is a 400."""
+
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+
+    def allowed_query_params(self) -> set[str]:
+        return list_query_params(self) if self.action == "list" else set()
+
+
 class OrganisationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    DirectoryViewSet,
 ):
-    """The partner directory of the user's networks. Query: ``q``, ``kind``, ``country``, ``sector``, ``sort``."""
+    """The partner directory of the user's networks."""
 
     serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    ordering_fields = ("name", "city", "country", "kind", "created_at", "updated_at")
+    # the folded name: "Bäckerei" sorts with "Backerei", whatever the database's collation
+    ordering_map = {"name": "normalised_name"}
+    default_ordering = ("name",)
     queryset = Organisation.objects.none()  # for the schema only; requests use the selector
 
     def get_queryset(self) -> Any:
-        params = self.request.query_params
-        return selectors.organisation_list_for_user(
-            user=self.request.user,
-            q=params.get("q", ""),
-            kind=params.get("kind", ""),
-            country=params.get("country", "").upper(),
-            sector=params.get("sector", "").upper(),
-            sort=params.get("sort", "name"),
-        )
+        return selectors.organisation_list_for_user(user=self.request.user)
 
     def get_object(self) -> Organisation:
         return selectors.organisation_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
@@ -194,23 +238,49 @@ class OrganisationViewSet(
             raise _validation(exc) from exc
 
 
-class ContactViewSet(viewsets.ModelViewSet):
-    """People of the directory's organisations (tutors, employer contacts). Query: ``organisation``."""
+class ContactFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id", label=gettext_lazy("The organisation's id."))
+    is_tutor = BooleanFilter(field_name="is_tutor")
+    is_employer_contact = BooleanFilter(field_name="is_employer_contact")
+    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact")
+    search = django_filters.CharFilter(
+        method="filter_search", label=gettext_lazy("Words found in the name, e-mail or position.")
+    )
+    updated_since = updated_since()
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return search_words(
+            queryset,
+            ("last_name__icontains", "first_name__icontains", "email__icontains", "position__icontains"),
+            value,
+        )
+
+
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    DirectoryViewSet,
+):
+    """People of the directory's organisations (tutors, employer contacts)."""
 
     serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = ("last_name", "first_name", "created_at", "updated_at")
+    default_ordering = ("last_name", "first_name")
     queryset = Contact.objects.none()  # for the schema only; requests use the scoped queryset
 
     def get_queryset(self) -> Any:
         access = get_access(self.request.user)
         if not access.can(Capability.VIEW):
             raise exceptions.PermissionDenied
-        qs = Contact.objects.filter(organisation__network_id__in=access.network_ids).order_by(
-            "last_name", "first_name", "id"
-        )
-        organisation = self.request.query_params.get("organisation")
-        if organisation and organisation.isdigit():
-            qs = qs.filter(organisation_id=int(organisation))
-        return qs
+        return Contact.objects.filter(organisation__network_id__in=access.network_ids)
 
     def get_object(self) -> Contact:
         return selectors.contact_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

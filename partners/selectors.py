@@ -84,12 +84,7 @@ def organisation_list_for_user(
     )
     q = (q or "").strip()
     if q:
-        match = Q(name__icontains=q) | Q(short_name__icontains=q) | Q(city__icontains=q)
-        match |= Q(oid__iexact=q.replace(" ", "")) | Q(pic=q.replace(" ", ""))
-        folded = normalise_name(q)
-        if folded:
-            match |= Q(normalised_name__contains=folded)
-        qs = qs.filter(match)
+        qs = qs.filter(organisation_search_condition(q))
     if kind:
         qs = qs.filter(kind=kind)
     if country:
@@ -97,6 +92,17 @@ def organisation_list_for_user(
     if sector:
         qs = qs.filter(sector=sector)
     return qs.order_by(*ORGANISATION_SORTS.get(sort, ORGANISATION_SORTS["name"]))
+
+
+def organisation_search_condition(q: str) -> Q:
+    """What the directory's search box matches: name, usual name, city (accents folded), OID, PIC."""
+    q = q.strip()
+    match = Q(name__icontains=q) | Q(short_name__icontains=q) | Q(city__icontains=q)
+    match |= Q(oid__iexact=q.replace(" ", "")) | Q(pic=q.replace(" ", ""))
+    folded = normalise_name(q)
+    if folded:
+        match |= Q(normalised_name__contains=folded)
+    return match
 
 
 def organisation_countries_for_user(*, user: Any) -> list[str]:

@@ -13,13 +13,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from partners.api_strict import StrictSerializerMixin
+from partners.api_strict import StrictQueryMixin, StrictSerializerMixin, list_query_params
 from partners.roles import Capability
-
-from .filtering import ORDERING_PARAM
 
 #: Dates outside these bounds are typing mistakes (and overflow date arithmetic).
 MIN_DATE = datetime.date(1900, 1, 1)
@@ -116,50 +114,6 @@ def scoped_related(serializer: serializers.Serializer, name: str, queryset: Any)
 
 
 # --- Views ------------------------------------------------------------------------------------
-class StrictQueryMixin:
-    """Unknown query parameters are a 400 naming them (a misspelt filter must not return everything)."""
-
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self.check_query_params(request)
-
-    def allowed_query_params(self) -> set[str]:
-        return set()
-
-    def check_query_params(self, request: Any) -> None:
-        allowed = self.allowed_query_params()
-        unknown = sorted(set(request.query_params) - allowed)
-        empty = sorted(
-            name for name in set(request.query_params) & allowed if not request.query_params.get(name)
-        )
-        if empty:
-            raise exceptions.ValidationError(
-                {
-                    name: [
-                        exceptions.ErrorDetail(
-                            _("This parameter is empty: give it a value or leave it out."),
-                            code="empty_parameter",
-                        )
-                    ]
-                    for name in empty
-                }
-            )
-        if unknown:
-            known = ", ".join(sorted(allowed)) or _("none")
-            raise exceptions.ValidationError(
-                {
-                    name: [
-                        exceptions.ErrorDetail(
-                            _("Unknown query parameter. This endpoint accepts: %(known)s.")
-                            % {"known": known},
-                            code="unknown_parameter",
-                        )
-                    ]
-                    for name in unknown
-                }
-            )
-
-
 class ApiViewSet(StrictQueryMixin, viewsets.GenericViewSet):
     """A viewset whose reads go through selectors and whose writes go through services.
 
@@ -175,13 +129,7 @@ class ApiViewSet(StrictQueryMixin, viewsets.GenericViewSet):
     def allowed_query_params(self) -> set[str]:
         allowed = set(self.action_query_params.get(self.action or "", ()))
         if self.action == "list":
-            filterset_class = getattr(self, "filterset_class", None)
-            if filterset_class is not None:
-                allowed |= set(filterset_class.base_filters)
-            if getattr(self, "ordering_fields", None):
-                allowed.add(ORDERING_PARAM)
-            if self.paginator is not None:
-                allowed |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
+            allowed |= list_query_params(self)
         return allowed
 
     def context(self) -> dict[str, Any]:

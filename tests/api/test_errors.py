@@ -25,7 +25,27 @@ def test_malformed_json_is_a_400_saying_where(api_as, referent_a):
     )
     assert response.status_code == 400
     body = _shape(response)
-    assert body["code"] == "parse_error" and "line 1" in body["detail"]
+    assert body["code"] == "parse_error"
+    assert (
+        body["detail"]
+        == "The body is not valid JSON: line 1, column 22 (Expecting property name enclosed in double quotes)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b'{"first_name": "L\xe9a"}', "The body is not valid UTF-8 text."),
+        (
+            b'{"training_year": NaN}',
+            "The body is not valid JSON: Out of range float values are not JSON compliant: 'NaN'.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_text_is_a_400_saying_why(api_as, referent_a, body, detail):
+    response = api_as(referent_a).post("/api/v1/learners/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert (_shape(response)["code"], response.json()["detail"]) == ("parse_error", detail)
 
 
 def test_a_body_that_is_not_an_object_is_a_400(api_as, referent_a):

@@ -69,6 +69,21 @@ def test_list_operations_document_their_filters_and_paging(schema):
     } <= names
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/api/v1/organisations/",
+            {"search", "kind", "country", "sector", "oid", "updated_since", "ordering"},
+        ),
+        ("/api/v1/contacts/", {"organisation", "is_tutor", "search", "updated_since", "ordering"}),
+    ],
+)
+def test_the_directory_lists_document_their_filters(schema, path, expected):
+    names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+    assert expected | {"page", "page_size"} <= names
+
+
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/docs/?script", "/api/redoc/"])
 def test_the_documentation_pages_load_nothing_from_another_site(api_client, url):
     response = api_client.get(url)

@@ -1,7 +1,9 @@
 import pytest
 
 from mobility.models import Learner
-from partners.models import AuditEntry, Contact, Organisation
+from partners.models import AuditEntry, Contact, Organisation, normalise_name
+
+from .. import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +14,7 @@ def _fields(response):
 
 
 def test_the_api_lists_the_users_directory_only(client_of, referent_a, host_company_a, host_company_b):
-    response = client_of(referent_a).get("/api/v1/organisations/", {"q": ""})
+    response = client_of(referent_a).get("/api/v1/organisations/")
     ids = {row["id"] for row in response.json()["results"]}
     assert host_company_a.pk in ids
     assert host_company_b.pk not in ids
@@ -133,3 +135,85 @@ def test_unknown_and_read_only_fields_are_refused_not_dropped(client_of, referen
     assert response.status_code == 400 and _fields(response) == {"emial"}
     host_company_a.refresh_from_db()
     assert host_company_a.city != "Tampere"
+
+
+def test_the_directory_is_filtered_by_search_kind_country_and_oid(
+    client_of, referent_a, centre_a, host_company_a
+):
+    other = factories.DirectoryEntryFactory(owner_centre=centre_a, name="Panadería Sol", city="Valencia")
+    client = client_of(referent_a)
+
+    def ids(**params):
+        response = client.get("/api/v1/organisations/", params)
+        assert response.status_code == 200, response.json()
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids(search="backerei muller") == {host_company_a.pk}  # accents and case folded
+    assert ids(country="DE") == {host_company_a.pk}
+    assert ids(oid="e10000042") == {host_company_a.pk}
+    assert other.pk in ids(kind=other.kind, city="valencia")
+    assert ids(kind="training_centre").isdisjoint({host_company_a.pk, other.pk})
+
+
+def test_the_directory_gives_what_changed_since_the_last_synchronisation(
+    client_of, referent_a, host_company_a, time_machine
+):
+    import datetime
+
+    from django.utils import timezone
+
+    since = timezone.now() + datetime.timedelta(minutes=1)
+    client = client_of(referent_a)
+    assert client.get("/api/v1/organisations/", {"updated_since": since.isoformat()}).json()["count"] == 0
+    time_machine.move_to(since + datetime.timedelta(minutes=1))
+    client.patch(
+        f"/api/v1/organisations/{host_company_a.pk}/", {"city": "Freiburg"}, content_type="application/json"
+    )
+    rows = client.get("/api/v1/organisations/", {"updated_since": since.isoformat()}).json()["results"]
+    assert [row["id"] for row in rows] == [host_company_a.pk]
+
+
+def test_directory_lists_are_ordered_as_asked(client_of, referent_a, centre_a, host_company_a, tutor_a):
+    factories.DirectoryEntryFactory(owner_centre=centre_a, name="Atelier Zéphyr", city="Aachen", country="DE")
+    factories.ContactFactory(organisation=host_company_a, last_name="Zimmermann")
+    factories.ContactFactory(organisation=host_company_a, last_name="Abel")
+    client = client_of(referent_a)
+    names = [r["name"] for r in client.get("/api/v1/organisations/", {"ordering": "-name"}).json()["results"]]
+    assert names == sorted(names, key=normalise_name, reverse=True)
+    cities = [r["city"] for r in client.get("/api/v1/organisations/", {"ordering": "city"}).json()["results"]]
+    assert cities == sorted(cities)
+    last = [
+        r["last_name"] for r in client.get("/api/v1/contacts/", {"ordering": "-last_name"}).json()["results"]
+    ]
+    assert last == sorted(last, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field", "code"),
+    [
+        ("/api/v1/organisations/", {"country": "zz"}, "country", "invalid_choice"),
+        ("/api/v1/organisations/", {"kind": "castle"}, "kind", "invalid_choice"),
+        ("/api/v1/organisations/", {"sector": "Z"}, "sector", "invalid_choice"),
+        ("/api/v1/organisations/", {"updated_since": "yesterday"}, "updated_since", "invalid"),
+        ("/api/v1/organisations/", {"ordering": "password"}, "ordering", "invalid_ordering"),
+        ("/api/v1/organisations/", {"q": "Müller"}, "q", "unknown_parameter"),
+        ("/api/v1/organisations/", {"search": ""}, "search", "empty_parameter"),
+        ("/api/v1/contacts/", {"organisation": "abc"}, "organisation", "invalid"),
+        ("/api/v1/contacts/", {"is_tutor": "maybe"}, "is_tutor", "invalid"),
+        ("/api/v1/contacts/", {"ordering": "email"}, "ordering", "invalid_ordering"),
+        ("/api/v1/contacts/", {"organisaton": "1"}, "organisaton", "unknown_parameter"),
+    ],
+)
+def test_invalid_directory_filters_are_a_400_naming_the_parameter(
+    client_of, referent_a, url, params, field, code
+):
+    response = client_of(referent_a).get(url, params)
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, code)]
+
+
+def test_a_filter_on_another_networks_organisation_finds_nothing(client_of, referent_a, host_company_b):
+    factories.ContactFactory(organisation=host_company_b)
+    response = client_of(referent_a).get("/api/v1/contacts/", {"organisation": host_company_b.pk})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
