@@ -11,6 +11,7 @@ from certification.models import DocumentJob, JobStatus
 from partners.models import AuditEntry
 from tests import factories as base
 
+from ..text import translated
 from .conftest import run_jobs
 from .factories import GroupFactory, evaluated_mobility
 
@@ -155,6 +156,22 @@ def test_a_pending_job_fragment_keeps_polling(client_of, referent_a, mobility_a)
     certificate = services.certificate_issue(mobility=mobility_a, acting_user=referent_a)
     response = client_of(referent_a).get(reverse("certification:job-status", args=[certificate.job.pk]))
     assert b'hx-trigger="every 1s"' in response.content
+
+
+def test_a_bundle_being_put_together_shows_n_of_n_and_keeps_polling(client_of, referent_a, centre_a):
+    group = GroupFactory(centre=centre_a)
+    for _ in range(3):
+        evaluated_mobility(group=group, participant=base.LearnerFactory(centre=centre_a))
+    services.group_certificates_issue(group=group, acting_user=referent_a)
+    run_jobs()
+    job = services.bundle_request(kind="bundle_zip", group=group, acting_user=referent_a)
+    DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING, progress_done=1)
+    response = client_of(referent_a).get(reverse("certification:job-status", args=[job.pk]))
+    html = response.content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    done = translated("%(done)s of %(total)s", referent_a.preferred_language, done=1, total=3)
+    assert done in html
+    assert 'aria-valuenow="1"' in html and 'aria-valuemax="3"' in html
 
 
 def test_a_ready_job_fragment_offers_the_download(client_of, referent_a, issued):
