@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -22,12 +21,10 @@ from partners.uploads import serve_private_file
 from . import exports, reporting, reports
 from .data_forms import ErasmusForm, ExportForm, ImportConfirmForm, ImportUploadForm, ReportForm
 from .imports import services as imports
-from .imports.engine import ERROR, OUTCOMES
-from .imports.parsing import read_table
+from .imports.engine import OUTCOMES
 from .imports.samples import import_template
 from .models import ErasmusMapping, ExportKind, FileFormat, ImportBatch, ImportKind
 from .selectors import project_get_for_user, project_list_for_user
-from .spreadsheets import Rows, write_csv
 
 
 def _centres_with(request: HttpRequest, capability: Capability) -> frozenset[int]:
@@ -186,31 +183,10 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows in error, as they were in the file, with what is wrong: to correct and import again."""
     batch = _batch_for(request, pk)
-    failed = {r["row"]: r for r in batch.report.get("rows", []) if r.get("outcome") == ERROR}
-    if not failed or not batch.file:
+    content = imports.import_batch_errors_csv(batch=batch, acting_user=request.user, request=request)
+    if content is None:
         raise Http404
-    with batch.file.open("rb") as handle:
-        table = read_table(
-            handle, batch.file_format, encoding="" if batch.encoding == "utf-8-sig" else batch.encoding
-        )
-    rows = (
-        [
-            "; ".join(
-                f"{e['column']}: {e['message']}" if e.get("column") else e["message"]
-                for e in failed[number].get("errors", [])
-            ),
-            *cells,
-        ]
-        for number, cells in table.rows
-        if number in failed
-    )
-    buffer = io.BytesIO()
-    write_csv(
-        Rows(title="errors", header=[_("Errors"), *table.header], rows=rows),
-        buffer,
-        delimiter=table.delimiter or ";",
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="errors-{batch.pk}.csv"'
     return response
 

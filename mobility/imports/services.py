@@ -8,6 +8,7 @@ everything back and leaves the batch marked failed with the reason.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -27,6 +28,7 @@ from partners.models import Organisation, OrganisationKind, User
 from partners.roles import Capability
 
 from ..models import ImportBatch, ImportStatus
+from ..spreadsheets import Rows, write_csv
 from .engine import ERROR, CheckResult, importer_for
 from .limits import check_spreadsheet
 from .parsing import Table, read_table
@@ -316,3 +318,45 @@ def import_batch_run_preview(*, batch_id: int) -> None:
     if batch is None or batch.status != ImportStatus.PREVIEWING:
         return
     import_batch_preview(batch=batch)
+
+
+def import_batch_errors_csv(
+    *, batch: ImportBatch, acting_user: User, request: HttpRequest | None = None
+) -> bytes | None:
+    """The rows in error, as they were in the file, with what is wrong (None when no row failed).
+
+    The file holds the uploaded cells (learners' data): taking it away is an export, audited as one.
+    """
+    failed = {r["row"]: r for r in batch.report.get("rows", []) if r.get("outcome") == ERROR}
+    if not failed or not batch.file:
+        return None
+    with batch.file.open("rb") as handle:
+        table = read_table(
+            handle, batch.file_format, encoding="" if batch.encoding == "utf-8-sig" else batch.encoding
+        )
+    rows = (
+        [
+            "; ".join(
+                f"{e['column']}: {e['message']}" if e.get("column") else e["message"]
+                for e in failed[number].get("errors", [])
+            ),
+            *cells,
+        ]
+        for number, cells in table.rows
+        if number in failed
+    )
+    buffer = io.BytesIO()
+    count = write_csv(
+        Rows(title="errors", header=[_("Errors"), *table.header], rows=rows),
+        buffer,
+        delimiter=table.delimiter or ";",
+    )
+    audit_record(
+        action="data.export",
+        actor=acting_user,
+        target=batch,
+        centre_id=batch.centre_id,
+        data={"kind": "import_errors", "import_kind": batch.kind, "format": "csv", "rows": count},
+        request=request,
+    )
+    return buffer.getvalue()

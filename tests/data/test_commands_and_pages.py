@@ -91,6 +91,19 @@ def test_upload_preview_confirm_result(client_of, referent_a, centre_a, media):
     assert "Nguyen" in errors and "31/02/2002" in errors and "Martin" not in errors
 
 
+def test_downloading_the_rows_in_error_is_an_audited_export(client_of, referent_a, centre_a, media):
+    client = client_of(referent_a)
+    client.post("/data/imports/", {"kind": "learners", "centre": centre_a.pk, "file": csv_upload(BAD)})
+    batch = ImportBatch.objects.get()
+    before = AuditEntry.objects.filter(action="data.export").count()
+    response = client.get(f"/data/imports/{batch.pk}/errors.csv")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="data.export").latest("id")
+    assert AuditEntry.objects.filter(action="data.export").count() == before + 1
+    assert (entry.actor, entry.target_id, entry.centre_id) == (referent_a, str(batch.pk), centre_a.pk)
+    assert entry.data == {"kind": "import_errors", "import_kind": "learners", "format": "csv", "rows": 1}
+
+
 def test_a_refused_file_shows_the_reason_on_the_form(client_of, referent_a, centre_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
