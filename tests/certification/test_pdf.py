@@ -126,6 +126,22 @@ def test_the_verification_url_is_printed(rendered):
     assert "/verify/EM-2026-ABCD-EFGH-JKMN-PQRS/" in _text(rendered[("Łukasz", "Żółć")][0])
 
 
+def test_the_qr_code_encodes_the_verification_page(monkeypatch):
+    """The QR code printed is the one of ``/verify/<number>/`` on the site's address."""
+    from django.conf import settings
+
+    from certification import rendering
+
+    pages = []
+    monkeypatch.setattr(documents, "html_to_pdf", lambda html, **kw: pages.append(html) or b"%PDF")
+    content = {"number": "EM-2026-ABCD-EFGH-JKMN-PQRS", "languages": ["fr"], "issuer": {}, "holder": {}}
+    documents.render_certificate(content, {})
+    url = settings.SITE_URL + "/verify/EM-2026-ABCD-EFGH-JKMN-PQRS/"
+    assert documents.verification_url("EM-2026-ABCD-EFGH-JKMN-PQRS") == url
+    assert rendering.qr_svg(url) in pages[0]
+    assert rendering.qr_svg(url + "x") not in pages[0]
+
+
 def test_a_bilingual_certificate_speaks_both_languages(rendered):
     text = _text(rendered["bilingual"][0])
     assert "Espagne" in text and "Spain" in text
