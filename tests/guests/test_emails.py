@@ -1,0 +1,50 @@
+"""E-mails to guests leave through Celery: stored first, published once the transaction commits,
+sent by a worker."""
+
+import pytest
+
+from mobility import guests
+from mobility.models import GuestRole
+from partners import tasks
+from partners.models import EmailStatus, OutboundEmail
+from tests.workers import Worker, wait_for
+
+from .conftest import LINK_RE
+
+
+@pytest.mark.django_db
+def test_the_invitation_is_stored_then_published_to_a_worker_after_commit(
+    mobility, referent_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    published = []
+    monkeypatch.setattr(tasks.deliver_email, "delay", published.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        guests.access_link_invite(mobility=mobility, role=GuestRole.TUTOR, acting_user=referent_a)
+    message = OutboundEmail.objects.get(kind="guest.invitation.tutor")
+    assert message.status == EmailStatus.QUEUED and published == []  # nothing leaves before the commit
+    assert message.subject and message.body_text and message.body_html  # the template set, rendered
+    for callback in callbacks:
+        callback()
+    assert published == [message.pk]
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_tutors_invitation(mobility, referent_a):
+    worker = Worker(env={"EMAIL_URL": "consolemail://"})
+    try:
+        worker.wait_ready()
+        guests.access_link_invite(mobility=mobility, role=GuestRole.TUTOR, acting_user=referent_a)
+        message = OutboundEmail.objects.get(kind="guest.invitation.tutor")
+        wait_for(
+            lambda: OutboundEmail.objects.filter(pk=message.pk, status=EmailStatus.SENT).exists(),
+            timeout=60,
+            what=f"the invitation to be sent (worker log: {worker.log_path})",
+        )
+        sent = worker.output()
+        assert message.to in sent
+        key = LINK_RE.search(sent).group(1)  # the secret is put in the copy that leaves…
+        stored = OutboundEmail.objects.get(pk=message.pk)
+        assert key not in stored.body_text and key not in stored.body_html  # …never in the stored one
+    finally:
+        worker.stop()
