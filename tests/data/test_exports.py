@@ -162,6 +162,71 @@ def test_rows_for_the_api_neutralise_formulas_through_the_writer(referent_a, evi
     _assert_csv_safe(chunks)
 
 
+def _xlsx_text(data: bytes) -> bytes:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    return " ".join(str(c.value) for row in sheet.iter_rows() for c in row).encode()
+
+
+@pytest.fixture
+def evil_evaluations(centre_a, centre_b, evil_learner):
+    """A tutor's evaluation whose free texts are formulas (a tutor is outside the platform), and one of centre B."""
+    from mobility.models import Evaluation, EvaluationKind
+
+    mine = factories.MobilityFactory(participant=evil_learner)
+    Evaluation.objects.create(
+        mobility=mine,
+        kind=EvaluationKind.TUTOR,
+        author_name=PAYLOADS[1],
+        tasks_carried_out=PAYLOADS[0],
+        overall_comment=PAYLOADS[2],
+        other_skills=PAYLOADS[3],
+    )
+    other = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_b, last_name="Other")
+    )
+    Evaluation.objects.create(mobility=other, kind=EvaluationKind.TUTOR, overall_comment="centre B")
+    return mine
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_evaluation_and_directory_exports_neutralise_formulas_on_every_path(
+    file_format, client_of, referent_a, centre_a, evil_evaluations, tmp_path, media
+):
+    from tests.data.conftest import host_company
+
+    host_company(centre_a, name='=HYPERLINK("http://evil.example","Bakery")', city="@Valencia")
+    client = client_of(referent_a)
+    for kind in ("evaluations", "organisations"):
+        client.post("/data/exports/", {"kind": kind, "file_format": file_format, "centre": centre_a.pk})
+        job = ExportJob.objects.filter(kind=kind, file_format=file_format).latest("id")
+        assert job.status == ExportStatus.READY and job.row_count >= 1
+        page = b"".join(client.get(f"/data/exports/{job.pk}/download/").streaming_content)
+        out = tmp_path / f"{kind}.{file_format}"
+        call_command("export_data", kind, "--format", file_format, "--output", str(out), stdout=io.StringIO())
+        api = b"".join(exports.csv_chunks(exports.rows_for(kind, referent_a, {})))
+        for data in (page, out.read_bytes()):
+            (_assert_csv_safe if file_format == "csv" else _assert_xlsx_safe)(data)
+            assert b"evil.example" in (data if file_format == "csv" else _xlsx_text(data))
+        _assert_csv_safe(api)
+        assert b"evil.example" in api
+
+
+def test_a_referent_exports_only_their_centres_evaluations(referent_a, evil_evaluations):
+    rows = list(exports.rows_for("evaluations", referent_a, {}).rows)
+    assert [r[0] for r in rows] == [evil_evaluations.reference]
+
+
+def test_the_directory_export_holds_the_users_networks_only(referent_a, centre_a, centre_b):
+    from tests.data.conftest import host_company
+
+    mine = host_company(centre_a, name="Panadería Sol", city="Valencia")
+    host_company(centre_b, name="Bäckerei Anderswo", city="Leipzig")
+    rows = list(exports.rows_for("organisations", referent_a, {}).rows)
+    assert [r[0] for r in rows] == [mine.name]
+
+
 def test_a_referent_exports_only_their_centres_learners(referent_a, centre_a, centre_b):
     mine = factories.LearnerFactory(centre=centre_a, last_name="Mine")
     factories.LearnerFactory(centre=centre_b, last_name="Other")
