@@ -323,3 +323,25 @@ def test_agreement_and_attendance_documents_render(mobility_a, referent_a):
         assert job.status == JobStatus.READY, job.error
         assert Path(job.file.path).read_bytes().startswith(b"%PDF")
     assert agreement_job.filename.startswith("learning-agreement-")
+
+
+def test_each_version_of_the_learning_agreement_has_its_own_pdf(mobility_a, referent_a):
+    """The replaced version prints as replaced; the signed one prints without a warning."""
+    from ..text import translated
+    from .factories import AgreementFactory
+
+    first = mobility_a.agreements.get()
+    first.status = "superseded"
+    first.save(update_fields=["status"])
+    second = AgreementFactory(mobility=mobility_a, version=2, objectives="Objectifs de la version 2.")
+    jobs = [services.agreement_pdf_request(agreement=a, acting_user=referent_a) for a in (first, second)]
+    run_jobs()
+    texts = []
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == JobStatus.READY, job.error
+        texts.append(" ".join(p.extract_text() for p in PdfReader(job.file.path).pages))
+    assert [j.filename.rsplit("-", 1)[1] for j in jobs] == ["v1.pdf", "v2.pdf"]
+    replaced = translated("This version has been replaced by a later one.", "fr")
+    assert replaced in " ".join(texts[0].split())
+    assert replaced not in " ".join(texts[1].split()) and "Objectifs de la version 2." in texts[1]
