@@ -297,6 +297,36 @@ def test_a_large_export_goes_to_a_worker(
     assert job.status == ExportStatus.READY and job.row_count == 2
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_large_export_is_written_by_a_real_worker_and_downloaded(
+    file_format, client_of, referent_a, centre_a, evil_learner, settings, media, transactional_db
+):
+    from tests.workers import Worker, wait_for
+
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    factories.LearnerFactory.create_batch(4, centre=centre_a)
+    worker = Worker(env={"MEDIA_ROOT": str(media)})
+    try:
+        worker.wait_ready()
+        client = client_of(referent_a)
+        client.post("/data/exports/", {"kind": "learners", "file_format": file_format})
+        job = ExportJob.objects.get()
+        wait_for(
+            lambda: ExportJob.objects.get(pk=job.pk).status == ExportStatus.READY, timeout=30, what="export"
+        )
+    finally:
+        worker.stop()
+    job.refresh_from_db()
+    assert job.row_count == 5
+    response = client.get(f"/data/exports/{job.pk}/download/")
+    assert response.status_code == 200 and response.streaming
+    data = b"".join(response.streaming_content)
+    (_assert_csv_safe if file_format == "csv" else _assert_xlsx_safe)(data)
+    assert b"evil.example" in (data if file_format == "csv" else _xlsx_text(data))
+    entry = AuditEntry.objects.get(action="data.export")
+    assert (entry.actor, entry.data["rows"], entry.data["format"]) == (referent_a, 5, file_format)
+
+
 def test_xlsx_memory_stays_flat_as_rows_grow():
     def peak(count: int) -> int:
         rows = ([f"Nom {i}", i, "=x"] for i in range(count))
