@@ -327,6 +327,21 @@ def test_a_large_export_is_written_by_a_real_worker_and_downloaded(
     assert (entry.actor, entry.data["rows"], entry.data["format"]) == (referent_a, 5, file_format)
 
 
+def test_csv_memory_stays_flat_as_rows_grow(tmp_path):
+    def peak(count: int) -> int:
+        rows = ([f"Nom {i}", i, "=x", "é" * 40] for i in range(count))
+        with (tmp_path / f"{count}.csv").open("wb") as out:
+            tracemalloc.start()
+            write_csv(Rows("x", ["a", "b", "c", "d"], rows), out)
+            result = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        return result
+
+    small, large = peak(5_000), peak(50_000)
+    # Ten times the rows written to a file: the peak stays that of one chunk of rows.
+    assert large < small * 1.5, (small, large)
+
+
 def test_xlsx_memory_stays_flat_as_rows_grow():
     def peak(count: int) -> int:
         rows = ([f"Nom {i}", i, "=x"] for i in range(count))
