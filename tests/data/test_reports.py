@@ -221,6 +221,37 @@ def test_the_file_follows_the_mapping_which_an_administrator_can_change(
     assert cells["Receiving Organisation OID"] == "E10234567" and cells["Blended"] == "No"
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_report_and_erasmus_files_never_hold_a_formula(
+    file_format, client_of, referent_a, centre_a, project, media
+):
+    from tests.data.test_exports import _assert_csv_safe, _assert_xlsx_safe
+
+    host = host_company(centre_a, oid="E10234567", city="@SUM(A1)")
+    factories.MobilityFactory(participant__centre=centre_a, participant__trade='=HYPERLINK("http://evil.example")',
+                              project=project, host_organisation=host, host_city="-2+3+cmd|' /C calc'!A0",
+                              planned_start=datetime.date(2026, 3, 2), planned_end=datetime.date(2026, 3, 27), status="confirmed")  # fmt: skip
+    mapping = reporting.erasmus_default_mapping()
+    ErasmusColumn.objects.create(
+        mapping=mapping, order=999, header="=Notes", source="constant", constant="+1+1"
+    )
+    client = client_of(referent_a)
+    client.post("/data/erasmus/", {"project": project.pk, "mapping": mapping.pk, "file_format": file_format})
+    client.post(
+        "/data/reports/export/",
+        {"scope": "all", "start": "2026-01-01", "end": "2026-12-31", "file_format": "xlsx"},
+    )
+    jobs = list(ExportJob.objects.order_by("id"))
+    assert [j.status for j in jobs] == ["ready", "ready"], [j.error for j in jobs]
+    erasmus, report = (
+        b"".join(client.get(f"/data/exports/{j.pk}/download/").streaming_content) for j in jobs
+    )
+    (_assert_csv_safe if file_format == "csv" else _assert_xlsx_safe)(erasmus)
+    _assert_xlsx_safe(report)
+    if file_format == "csv":
+        assert b"'-2+3+cmd" in erasmus and b"'+1+1" in erasmus
+
+
 def test_the_erasmus_page_shows_the_pre_check(client_of, referent_a, project):
     response = client_of(referent_a).get("/data/erasmus/", {"project": project.pk})
     assert response.status_code == 200 and b"would be rejected" in response.content
