@@ -229,3 +229,23 @@ def test_every_seeded_catalogue_row_is_translated_in_every_language(model):
         if code != "en" and row.label_in(code) == row.name
     ]
     assert missing == [], f"{model} left in English: {missing}"
+
+
+# --- Nothing shows "None" where a person's name goes ----------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "sentence"), [("validated", "Validated on"), ("returned", "Sent back to the tutor on")]
+)
+def test_a_review_by_a_since_deleted_account_names_nobody(client_of, referent_a, centre_a, status, sentence):
+    from django.utils import timezone
+
+    from tests.certification.factories import evaluated_mobility
+
+    mobility = evaluated_mobility(centre=centre_a)
+    mobility.evaluations.update(
+        status=status, reviewed_at=timezone.now(), reviewed_by=None, review_comment="Merci."
+    )
+    response = client_of(referent_a).get(f"/mobilities/{mobility.pk}/evaluation/", {"lang": "en"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert sentence in text
+    assert "None" not in text
