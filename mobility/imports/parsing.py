@@ -132,6 +132,7 @@ def _read_csv(stream: IO[bytes], *, encoding: str = "") -> Table:
                 continue
             if len(rows) >= limit:
                 raise _too_many_rows(limit)
+            _check_swallowed_rows(number, cells, delimiter, len(header))
             rows.append((number, cells))
     except csv.Error as exc:
         raise ValidationError(
@@ -144,6 +145,27 @@ def _read_csv(stream: IO[bytes], *, encoding: str = "") -> Table:
     return Table(
         header=header, rows=rows, file_format=CSV, encoding=used, delimiter=delimiter, warnings=warnings
     )
+
+
+def _check_swallowed_rows(number: int, cells: list[str], delimiter: str, width: int) -> None:
+    """Refuses a cell whose opening quotation mark is never closed where it should be.
+
+    The CSV reader then takes every following line, up to the next quotation mark or the end of
+    the file, as the text of that one cell: whole rows would vanish without a word. A cell may
+    hold several lines (an address, a note), but not a line that looks like a row of the file.
+    """
+    for index, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        for line in cell.splitlines()[1:]:
+            if len(next(csv.reader([line], delimiter=delimiter), [])) >= max(3, width):
+                raise ValidationError(
+                    _(
+                        'Row %(row)s, column %(letter)s: a quotation mark (") opens a cell that is not closed, so the rows after it would be read as its text. Check the quotation marks of this row.'
+                    )
+                    % {"row": number, "letter": column_letter(index)},
+                    code="malformed",
+                )
 
 
 def _too_many_rows(limit: int) -> ValidationError:

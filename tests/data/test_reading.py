@@ -44,6 +44,26 @@ def test_comma_inside_quotes_does_not_split_a_semicolon_file():
     assert table.rows[0][1] == ["Martin", "12, rue des Lilas"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'INE;Nom;Prénom\nA1;Martin;Léa\nA2;"Durand;Tom\nA3;Nguyen;Linh\nA4;Petit;Jo\n',  # never closed
+        'INE;Nom;Prénom\nA1;Martin;Léa\nA2;"Durand;Tom\nA3;Nguyen;Linh\nA4;"Petit";Jo\n',  # closed rows later
+    ],
+)
+def test_an_unclosed_quotation_mark_is_refused_rather_than_swallowing_rows(text):
+    with pytest.raises(ValidationError) as exc:
+        _read(csv_upload(text))
+    assert exc.value.code == "malformed"
+    assert exc.value.messages[0].startswith("Row 3, column B: a quotation mark")
+
+
+def test_a_cell_over_several_lines_is_not_mistaken_for_swallowed_rows():
+    text = 'Nom,Prénom,Adresse\nMartin,Léa,"12, rue des Lilas\n34000 Montpellier, France"\nDurand,Tom,x\n'
+    table = _read(csv_upload(text))
+    assert [cells[0] for _number, cells in table.rows] == ["Martin", "Durand"]
+
+
 def test_rows_are_numbered_as_the_spreadsheet_shows_them():
     table = _read(csv_upload('Nom;Note\n\nMartin;"deux\nlignes"\nDurand;x\n'))
     assert [number for number, _cells in table.rows] == [3, 4]
