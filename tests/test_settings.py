@@ -112,3 +112,27 @@ def _manage_script(script: str, *args: str, **env: str) -> subprocess.CompletedP
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_plan_joins_with_the_configured_limit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        join_limit = cursor.fetchone()[0]
+        cursor.execute("SHOW from_collapse_limit")
+        from_limit = cursor.fetchone()[0]
+    assert (join_limit, from_limit) == ("4", "4")
+
+
+def test_the_join_limit_can_be_left_to_the_server():
+    done = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))",
+        DB_JOIN_COLLAPSE_LIMIT="0",
+        DEBUG="true",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "None"
