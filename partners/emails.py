@@ -8,6 +8,7 @@ transaction commits. Templates live in ``templates/emails/<name>_subject.txt``, 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -93,13 +94,26 @@ def email_queue(
     return message
 
 
-def _publish(message_id: int) -> None:
+#: After a failed publish the broker is left alone for this many seconds: while it is down or frozen,
+#: only the first request waits for the socket timeout; the next ones answer at once and their
+#: messages stay queued for the sweeper (``email_republish_stale``).
+BROKER_BACKOFF_SECONDS = 15.0
+_broker_quiet_until = 0.0
+
+
+def _publish(message_id: int) -> bool:
+    global _broker_quiet_until
+    if time.monotonic() < _broker_quiet_until:
+        return False
     from .tasks import deliver_email
 
     try:
         deliver_email.delay(message_id)
     except Exception:  # broker down: the row stays queued and the sweeper publishes it later
+        _broker_quiet_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("could not publish e-mail %s; the sweeper will retry", message_id, exc_info=True)
+        return False
+    return True
 
 
 def email_deliver(*, message_id: int) -> OutboundEmail | None:
@@ -137,6 +151,8 @@ def email_deliver(*, message_id: int) -> OutboundEmail | None:
 
 def email_republish_stale(*, older_than_seconds: int = 120) -> int:
     """Publishes again the e-mails still queued after a while (broker outage, lost message)."""
+    global _broker_quiet_until
+    _broker_quiet_until = 0.0  # the sweeper always tries: it is how queued messages leave after an outage
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     ids = list(
         OutboundEmail.objects.filter(

@@ -65,6 +65,14 @@ def _language_reset():
 
 
 @pytest.fixture(autouse=True)
+def _email_breaker_closed(monkeypatch):
+    """A broker outage simulated by one test must not keep the next tests' e-mails from publishing."""
+    from partners import emails
+
+    monkeypatch.setattr(emails, "_broker_quiet_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak from one test to the next."""
     _clear_run_cache()

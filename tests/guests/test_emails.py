@@ -48,3 +48,39 @@ def test_a_real_worker_sends_the_tutors_invitation(mobility, referent_a):
         assert key not in stored.body_text and key not in stored.body_html  # …never in the stored one
     finally:
         worker.stop()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_frozen_broker_holds_up_one_email_not_every_one_and_the_sweeper_sends_them_later(
+    mobility, other_mobility, referent_a, monkeypatch
+):
+    import time
+
+    from partners import emails
+    from tests.workers import RedisServer, broker_at
+
+    server = RedisServer()
+    try:
+        with broker_at(server.url):
+            server.freeze()
+            try:
+                started = time.monotonic()
+                guests.access_link_invite(mobility=mobility, role=GuestRole.TUTOR, acting_user=referent_a)
+                first = time.monotonic() - started
+                started = time.monotonic()
+                guests.access_link_invite(mobility=mobility, role=GuestRole.LEARNER, acting_user=referent_a)
+                guests.access_link_invite(
+                    mobility=other_mobility, role=GuestRole.TUTOR, acting_user=referent_a
+                )
+                later = time.monotonic() - started
+            finally:
+                server.thaw()
+            assert first < 10 and later < 1  # the next requests do not wait for the broker at all
+            assert set(OutboundEmail.objects.values_list("status", flat=True)) == {EmailStatus.QUEUED}
+            published = []
+            monkeypatch.setattr(tasks.deliver_email, "delay", published.append)
+            assert emails.email_republish_stale(older_than_seconds=0) == 3
+            assert sorted(published) == sorted(OutboundEmail.objects.values_list("pk", flat=True))
+    finally:
+        server.stop()
