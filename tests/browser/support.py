@@ -156,6 +156,39 @@ _TARGETS_JS = """
 """
 
 
+_OVERLAPS_JS = """
+(selector) => {
+  // Side-by-side parts of one row (a name and its badge) drawn over each other.
+  // Measured on their content, not their box: a word too long for a squeezed box spills out of it.
+  const drawn = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect();
+  };
+  const found = [];
+  for (const row of document.querySelectorAll(selector)) {
+    const parts = [...row.children].filter((el) => el.getBoundingClientRect().width > 0);
+    for (let i = 0; i < parts.length; i++) {
+      for (let j = i + 1; j < parts.length; j++) {
+        const a = drawn(parts[i]), b = drawn(parts[j]);
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 1 && y > 1) {
+          found.push(`${JSON.stringify(parts[i].innerText.trim().slice(0, 30))} under ${JSON.stringify(parts[j].innerText.trim().slice(0, 30))}`);
+        }
+      }
+    }
+  }
+  return found;
+}
+"""
+
+
+def overlapping_parts(page: Page, rows: str) -> list[str]:
+    """Children of the elements matching ``rows`` that are drawn over one another."""
+    return page.evaluate(_OVERLAPS_JS, rows)
+
+
 def small_touch_targets(page: Page, minimum: int = TOUCH) -> list[str]:
     """Controls a thumb cannot hit reliably: smaller than ``minimum`` px in either direction."""
     return page.evaluate(_TARGETS_JS, minimum)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from certification import services as certificates
-from mobility.models import GuestRole
+from mobility.models import GuestRole, MobilityStatus
 
 from .support import (
     DESKTOP,
@@ -17,6 +17,7 @@ from .support import (
     horizontal_overflow,
     log_in,
     open_page,
+    overlapping_parts,
     personal_link,
     screenshot,
     small_touch_targets,
@@ -129,6 +130,8 @@ def test_the_referents_main_pages_do_not_scroll_sideways_on_a_phone(
     rather than a table to scroll sideways."""
     w = world
     certificates.agreement_pdf_request(agreement=w.agreement, acting_user=w.referent)  # a row in Documents
+    # Back from abroad, the tutor's evaluation awaited: a row with a long name and a long badge.
+    type(w.mobility).objects.filter(pk=w.mobility.pk).update(status=MobilityStatus.COMPLETED)
     page = _phone(browser, language)
     log_in(page.context, live_server, w.referent)
     problems = []
@@ -149,6 +152,7 @@ def test_the_referents_main_pages_do_not_scroll_sideways_on_a_phone(
     ]:
         open_page(page, f"{live_server.url}{path}?lang={language}")
         problems += [f"{name}: {line}" for line in horizontal_overflow(page)]
+        problems += [f"{name}: {overlap}" for overlap in overlapping_parts(page, "main .dash-list > li")]
         if is_list:
             problems += [
                 f"{name}: the table {t!r} scrolls sideways" for t in page.evaluate(_SQUEEZED_TABLES_JS)
