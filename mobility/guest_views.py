@@ -260,13 +260,18 @@ def _steps(mobility: Mobility, grant: Grant) -> list[dict[str, Any]]:
     return steps
 
 
+#: The mobility's evaluation is over (or will never happen): a form not submitted stays closed.
+_EVALUATION_OVER = (MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED, MobilityStatus.CANCELLED)
+
+
 def _evaluation_step(mobility: Mobility, kind: str, title: str) -> dict[str, Any]:
     evaluation = Evaluation.objects.filter(mobility=mobility, kind=kind).first()
     status = evaluation.status if evaluation else ""
     if status in (EvaluationStatus.SUBMITTED, EvaluationStatus.VALIDATED):
         state, url = "done", reverse("guest:evaluation_view", args=[mobility.pk])
     elif not evaluations.evaluation_is_open(mobility=mobility):
-        state, url = "later", ""
+        # Before the placement it opens later; once the centre has evaluated the mobility, never.
+        state, url = ("closed" if mobility.status in _EVALUATION_OVER else "later"), ""
     else:
         state, url = (
             ("returned" if status == EvaluationStatus.RETURNED else "todo"),

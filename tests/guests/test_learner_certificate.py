@@ -108,3 +108,18 @@ def test_another_learners_certificate_answers_404(client, invite, certificate, c
 def test_without_a_guest_session_the_download_leads_to_the_lost_link_page(client, certificate):
     response = client.get(f"/guest/{certificate.mobility_id}/certificate/")
     assert response.status_code == 302 and "/guest/lost/" in response["Location"]
+
+
+def test_once_the_mobility_is_evaluated_an_unfilled_self_assessment_says_closed_not_later(
+    client, invite, evaluated
+):
+    from ..text import as_html
+
+    learner = _open(client, invite, evaluated, GuestRole.LEARNER)
+    page = learner.get(f"/guest/{evaluated.pk}/").content.decode()
+    assert as_html("Closed", "fr") in page and as_html("Later", "fr") not in page
+    closed = learner.get(f"/guest/{evaluated.pk}/evaluation/").content.decode()
+    assert (
+        as_html("The evaluation of this mobility is closed: your training centre has completed it.", "fr")
+        in closed
+    )
