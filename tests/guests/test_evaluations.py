@@ -525,6 +525,18 @@ def test_the_referent_records_a_decision_per_unit(client_of, referent_a, mobilit
     assert entry.data["decision"] == [None, "recognised"]
 
 
+def test_the_decision_is_shown_on_the_mobility_page(client_of, referent_a, mobility, returned):
+    client = client_of(referent_a)
+    page = client.get(f"/mobilities/{mobility.pk}/").content.decode()
+    assert as_html("No decision yet", referent_a.preferred_language) in page
+    client.post(
+        f"/mobilities/{mobility.pk}/recognition/",
+        {f"unit_{returned.pk}_decision": "recognised", f"unit_{returned.pk}_date": "2026-04-20"},
+    )
+    page = client.get(f"/mobilities/{mobility.pk}/").content.decode()
+    assert f"UP2: {as_html('Recognised', referent_a.preferred_language)}" in page
+
+
 def test_a_decision_needs_a_date_not_in_the_future(mobility, referent_a, returned):
     future = datetime.date.today() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError, match="future"):
