@@ -141,3 +141,51 @@ def test_the_po_reader_sees_every_kind_of_entry():
         (None, "A long message"),
     ]
     assert entries[1]["msgstr[1]"] == " " and entries[2]["msgstr"] == ""
+
+
+#: Words that read the same in every language: formats, identifiers, and the document's brand name.
+UNTRANSLATED_TERMS = {"PDF", "JSON-LD", "SHA-256", "OID", "UTC", "Europass Mobility"}
+
+
+def _literal_texts(source: str) -> list[str]:
+    """Text a template shows as it is written: what is left once the tags, variables, comments,
+    scripts, translated blocks and markup are taken out (and the attributes people read)."""
+    for pattern in (
+        r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}",
+        r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}",
+        r"{%\s*block body_class\s*%}.*?{%\s*endblock\s*%}",  # CSS class names
+        r"{#.*?#}",
+        r"<(script|style)\b.*?</\1>",
+    ):
+        source = re.sub(pattern, " ", source, flags=re.S)
+    source = re.sub(r"{%.*?%}|{{.*?}}", " ", source, flags=re.S)
+    texts = [m.group(2) for m in re.finditer(r'\b(aria-label|placeholder|title|alt)="([^"]*)"', source)]
+    texts += re.sub(r"<[^>]*>", "\n", source, flags=re.S).splitlines()
+    found = []
+    for text in texts:
+        text = " ".join(re.sub(r"&[a-z]+;|&#\d+;", " ", text).split())
+        words = text
+        for term in UNTRANSLATED_TERMS:
+            words = words.replace(term, " ")
+        if re.search(r"[^\W\d_]{2,}", words):
+            found.append(text)
+    return found
+
+
+def test_templates_show_no_text_outside_translate_tags():
+    """A sentence typed straight into a page or an e-mail never reaches the catalogues, so the test
+    above cannot see it: it would stay English on every French page."""
+    found = [
+        f"{path.relative_to(ROOT)}: {text!r}"
+        for path in sorted((ROOT / "templates").rglob("*"))
+        if path.suffix in (".html", ".txt")
+        for text in _literal_texts(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "\n".join(found)
+
+
+def test_the_template_check_sees_a_sentence_left_in_english():
+    assert _literal_texts(
+        '{% load i18n %}<p title="Close">{% translate "Yes" %} Save changes</p>'
+        "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}<td>PDF · SHA-256</td>"
+    ) == ["Close", "Save changes"]
