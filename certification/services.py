@@ -67,6 +67,11 @@ class RenderRetry(Exception):
     """A render failed but has attempts left: the task tries again later."""
 
 
+class RenderAbandoned(Exception):
+    """Every attempt so far ended with the rendering process gone (killed, out of memory, over the
+    time limit): trying again would only take a worker down again."""
+
+
 # --- Numbers ------------------------------------------------------------------------------------
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 
@@ -589,6 +594,16 @@ def _run_locked(job_id: int) -> DocumentJob | None:
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in (JobStatus.READY, JobStatus.FAILED):
+            return job
+        if job.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS:
+            # A failure that raises is recorded, and the last allowed one is final; a job still
+            # waiting after its last attempt was left behind by a process that died while rendering.
+            abandoned = RenderAbandoned(
+                f"the rendering process stopped {job.attempts} times before finishing "
+                "(killed, out of memory or over the time limit)"
+            )
+            _record_failure(job, abandoned, permanent=True)
+            logger.error("document job %s abandoned after %s attempts", job.pk, job.attempts)
             return job
         job.status = JobStatus.RENDERING
         job.attempts += 1

@@ -1,6 +1,8 @@
 """Imported by test workers (``--include``): makes a certificate render last RENDER_PAUSE seconds
 longer, so that a test can kill the worker in the middle of it, and writes the rendering
-process's id to RENDER_PID_FILE (the worker's other children, such as beat, must be spared)."""
+process's id to RENDER_PID_FILE (the worker's other children, such as beat, must be spared).
+With RENDER_CRASH set, every certificate render kills its own process, as an out-of-memory kill
+or a hard time limit would."""
 
 import os
 import time
@@ -9,6 +11,7 @@ from certification import documents
 
 _PAUSE = float(os.environ.get("RENDER_PAUSE", "0") or 0)
 _PID_FILE = os.environ.get("RENDER_PID_FILE", "")
+_CRASH = bool(os.environ.get("RENDER_CRASH"))
 
 if _PAUSE:
     _render = documents.render_certificate
@@ -21,3 +24,11 @@ if _PAUSE:
         return _render(content, credential)
 
     documents.render_certificate = _slow_render
+
+if _CRASH:
+    import signal
+
+    def _crashing_render(content, credential):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    documents.render_certificate = _crashing_render

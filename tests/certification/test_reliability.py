@@ -101,6 +101,26 @@ def test_killing_the_whole_worker_and_restarting_it_does_not_lose_the_certificat
     assert len(_files(certificate)) == 1
 
 
+def test_a_render_that_kills_its_process_every_time_ends_failed_and_the_worker_lives_on(
+    workers, mobility_a, referent_a
+):
+    worker = workers(beat=True, env={**SWEEPER, "RENDER_CRASH": "1"}, include=FAULTS)
+    certificate = services.certificate_issue(mobility=mobility_a, acting_user=referent_a)
+    job_id = certificate.job.pk
+    wait_for(
+        lambda: _job_status(job_id) == JobStatus.FAILED,
+        timeout=90,
+        what=f"job {job_id} to be given up (worker log: {worker.log_path})",
+    )
+    job = DocumentJob.objects.get(pk=job_id)
+    assert job.attempts == 3 and "RenderAbandoned" in job.error  # DOCUMENT_JOB_MAX_ATTEMPTS
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.FAILED
+    assert worker.process.poll() is None  # the worker itself is still there for the next jobs
+    time.sleep(3)  # later deliveries and sweeps leave it alone
+    assert DocumentJob.objects.get(pk=job_id).attempts == 3
+
+
 @pytest.fixture
 def throwaway_redis():
     server = RedisServer()

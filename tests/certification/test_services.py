@@ -131,6 +131,25 @@ def test_an_abandoned_render_is_taken_over(mobility_a, referent_a):
     assert certificate.job.status == JobStatus.READY and certificate.job.attempts == 2
 
 
+def test_a_render_that_took_the_worker_down_every_time_fails_with_the_reason(
+    mobility_a, referent_a, settings
+):
+    """No endless loop of deliveries for a job that kills its worker: after the last attempt, failed."""
+    settings.DOCUMENT_JOB_MAX_ATTEMPTS = 3
+    certificate = _issue(mobility_a, referent_a)
+    DocumentJob.objects.filter(pk=certificate.job.pk).update(status=JobStatus.RENDERING, attempts=3)
+    services.document_job_run(job_id=certificate.job.pk)
+    job = DocumentJob.objects.get(pk=certificate.job.pk)
+    certificate.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.attempts == 3 and not job.file
+    assert job.error.startswith("RenderAbandoned: the rendering process stopped 3 times")
+    assert certificate.status == CertificateStatus.FAILED
+    services.document_job_retry(job=job, acting_user=referent_a)  # the retry button starts afresh
+    run_jobs()
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.READY
+
+
 def test_a_valid_certificate_cannot_be_issued_twice(mobility_a, referent_a):
     _issue(mobility_a, referent_a)
     run_jobs()
