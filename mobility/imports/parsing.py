@@ -211,6 +211,12 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
                 raise _too_many_rows(limit)
             cells.extend([""] * (width - len(cells)))
             rows.append((number, cells))
+    except ValidationError:
+        raise
+    except Exception as exc:  # the sheets are parsed only now: broken XML, an entity bomb, a bad CRC…
+        raise ValidationError(
+            _("This workbook cannot be read: %(error)s") % {"error": exc}, code="malformed"
+        ) from exc
     finally:
         workbook.close()
     if header is None:

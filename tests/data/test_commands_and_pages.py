@@ -115,6 +115,16 @@ def test_a_refused_file_shows_the_reason_on_the_form(client_of, referent_a, cent
     assert ImportBatch.objects.count() == 0
 
 
+def test_a_workbook_whose_sheet_cannot_be_parsed_is_refused_on_the_form(client_of, referent_a, centre_a):
+    from .test_reading import broken_sheet
+
+    response = client_of(referent_a).post(
+        "/data/imports/", {"kind": "learners", "centre": centre_a.pk, "file": broken_sheet(bomb=True)}
+    )
+    assert response.status_code == 200 and b"This workbook cannot be read" in response.content
+    assert ImportBatch.objects.count() == 0
+
+
 def test_the_preview_page_filters_rows_by_outcome(client_of, referent_a, centre_a, media):
     client = client_of(referent_a)
     client.post("/data/imports/", {"kind": "learners", "centre": centre_a.pk, "file": csv_upload(BAD)})

@@ -199,6 +199,36 @@ def test_a_highly_compressed_member_is_refused_even_under_the_total_limit():
     assert exc.value.code == "zip_bomb"
 
 
+ENTITIES = '<!ENTITY lol0 "lol">' + "".join(
+    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+)
+
+
+def broken_sheet(name: str = "learners.xlsx", *, bomb: bool) -> SimpleUploadedFile:
+    """A workbook whose sheet is an entity bomb ("billion laughs"), or XML cut off in the middle."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_upload([["Nom", "Prénom"], ["Martin", "Léa"]]).read()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                body = data.decode().split("?>", 1)[-1]
+                if bomb:
+                    data = (f"<!DOCTYPE worksheet [{ENTITIES}]>" + body.replace("Martin", "&lol9;")).encode()
+                else:
+                    data = body[: body.index("Martin")].encode()
+            archive.writestr(member, data)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.mark.parametrize("bomb", [True, False], ids=["entity bomb", "cut-off XML"])
+def test_a_sheet_that_cannot_be_parsed_is_refused_with_a_message(bomb):
+    with pytest.raises(ValidationError) as exc:
+        _read(broken_sheet(bomb=bomb))
+    assert exc.value.code == "malformed"
+    assert exc.value.messages[0].startswith("This workbook cannot be read:")
+
+
 def test_an_oversize_file_is_refused(settings):
     settings.IMPORT_MAX_BYTES = 1000
     with pytest.raises(ValidationError) as exc:
