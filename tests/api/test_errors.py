@@ -32,6 +32,15 @@ def test_malformed_json_is_a_400_saying_where(api_as, referent_a):
     )
 
 
+def test_a_malformed_body_is_explained_in_the_language_of_accept_language(api_as, referent_a):
+    client = api_as(referent_a, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post("/api/v1/learners/", '{"first_name": "Léa",', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "Le corps de la requête n'est pas du JSON valide : ligne 1, colonne 22"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
