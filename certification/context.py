@@ -208,7 +208,7 @@ def _skills(evaluation: Evaluation, languages: list[str]) -> dict[str, Any]:
         "other": evaluation.other_skills,
         "overall_comment": evaluation.overall_comment,
         "language": evaluation.language,
-        "assessed_by": evaluation.author_name,
+        "assessed_by": evaluation.signatory_name or evaluation.author_name,
         "submitted_on": _iso(evaluation.submitted_at),
         "validated_on": _iso(evaluation.reviewed_at),
         "validated_by": (evaluation.reviewed_by.get_full_name() if evaluation.reviewed_by else ""),
@@ -293,12 +293,17 @@ def certificate_content(
     if host is not None:
         host["reference_person"] = _contact_person(tutor)
     signatories = []
-    if tutor is not None:
+    # The host's signatory is the one named in the evaluation; older evaluations name nobody: the tutor.
+    if evaluation is not None and evaluation.signatory_name:
+        host_signer: tuple[str, str] | None = (evaluation.signatory_name, evaluation.signatory_position)
+    else:
+        host_signer = (tutor.full_name, tutor.position) if tutor is not None else None
+    if host_signer is not None:
         signatories.append(
             {
                 "role": in_languages(languages, lambda: Party.HOST.label),
-                "name": tutor.full_name,
-                "position": tutor.position,
+                "name": host_signer[0],
+                "position": host_signer[1],
                 "organisation": mobility.host_organisation.name if mobility.host_organisation else "",
                 "date": _iso(evaluation.submitted_at) if evaluation else None,
             }

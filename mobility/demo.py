@@ -860,6 +860,8 @@ def _evaluate(mobility: Mobility, referent: User) -> None:
             "attended_to": mobility.end,
             "absence_days": 0,
             "overall_comment": "A motivated apprentice who quickly found their place in the team.",
+            "signatory_name": mobility.host_tutor.full_name if mobility.host_tutor_id else "",
+            "signatory_position": mobility.host_tutor.position if mobility.host_tutor_id else "",
             "submitted_at": timezone.now(),
             "reviewed_at": timezone.now(),
             "reviewed_by": referent,

@@ -72,6 +72,8 @@ EVALUATION_FIELDS = (
     "attended_to",
     "absence_days",
     "overall_comment",
+    "signatory_name",
+    "signatory_position",
 )
 #: Who may still write: a draft, or an evaluation the referent sent back.
 EDITABLE = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
@@ -225,6 +227,18 @@ def evaluation_missing_parts(
                 "section-overall", _("Overall comment: write a few words to conclude."), ("overall_comment",)
             )
         )
+    if evaluation.kind == EvaluationKind.TUTOR:
+        unsigned = tuple(
+            name for name in ("signatory_name", "signatory_position") if not getattr(evaluation, name).strip()
+        )
+        if unsigned:
+            missing.append(
+                MissingPart(
+                    "section-signatory",
+                    _("Signatory: give the name and the position of the person who signs for the host."),
+                    unsigned,
+                )
+            )
     return missing
 
 
@@ -334,7 +348,8 @@ def evaluation_save_draft(
     if "digital_skills" in values:
         values["digital_skills"] = _clean_digital_skills(values["digital_skills"])
     for name in ("tasks_carried_out", "job_related_skills", "digital_comment", "organisational_skills",
-                 "communication_skills", "other_skills", "overall_comment"):  # fmt: skip
+                 "communication_skills", "other_skills", "overall_comment", "signatory_name",
+                 "signatory_position"):  # fmt: skip
         if name in values:
             values[name] = (values[name] or "").strip()
     outcome_ids = {o.pk for o in evaluation_outcomes(mobility=mobility)}

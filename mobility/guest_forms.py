@@ -54,12 +54,13 @@ class EvaluationForm(forms.Form):
         instance: Evaluation | None = None,
         default_language: str = "",
         attendance: tuple[Any, Any] = (None, None),
+        signatory: tuple[str, str] = ("", ""),
         **kwargs: Any,
     ):
         self.outcomes = outcomes
         self.kind = kind
         if (not args or args[0] is None) and "initial" not in kwargs:
-            kwargs["initial"] = self._initial(instance, default_language, attendance)
+            kwargs["initial"] = self._initial(instance, default_language, attendance, signatory)
         super().__init__(*args, **kwargs)
         self_assessment = kind == EvaluationKind.SELF
         result_choices = OutcomeResult.choices
@@ -120,17 +121,30 @@ class EvaluationForm(forms.Form):
             if self_assessment
             else _("Your overall view of the placement and of the learner's progress."),
         )
+        if not self_assessment:
+            self.fields["signatory_name"] = forms.CharField(
+                label=_("Name of the signatory"), max_length=200, required=False
+            )
+            self.fields["signatory_position"] = forms.CharField(
+                label=_("Position in the host organisation"), max_length=120, required=False
+            )
 
     @staticmethod
     def _initial(
-        instance: Evaluation | None, default_language: str, attendance: tuple[Any, Any]
+        instance: Evaluation | None,
+        default_language: str,
+        attendance: tuple[Any, Any],
+        signatory: tuple[str, str],
     ) -> dict[str, Any]:
         if instance is None:
-            # The planned dates as a starting point: the tutor corrects them where reality differed.
+            # The planned dates as a starting point: the tutor corrects them where reality differed;
+            # the tutor as the signatory, unless someone else signs.
             return {
                 "lang_0_language": default_language,
                 "attended_from": attendance[0],
                 "attended_to": attendance[1],
+                "signatory_name": signatory[0],
+                "signatory_position": signatory[1],
             }
         initial: dict[str, Any] = {
             name: getattr(instance, name)
@@ -149,6 +163,8 @@ class EvaluationForm(forms.Form):
         }
         initial["attended_from"] = instance.attended_from or attendance[0]
         initial["attended_to"] = instance.attended_to or attendance[1]
+        initial["signatory_name"] = instance.signatory_name or signatory[0]
+        initial["signatory_position"] = instance.signatory_position or signatory[1]
         for assessment in instance.assessments.all():
             initial[f"outcome_{assessment.outcome_id}_result"] = assessment.result
             initial[f"outcome_{assessment.outcome_id}_comment"] = assessment.comment
@@ -243,7 +259,18 @@ class EvaluationForm(forms.Form):
             )
         }
         if self.kind == EvaluationKind.TUTOR:
-            values.update({name: data.get(name) for name in ("attended_from", "attended_to", "absence_days")})
+            values.update(
+                {
+                    name: data.get(name)
+                    for name in (
+                        "attended_from",
+                        "attended_to",
+                        "absence_days",
+                        "signatory_name",
+                        "signatory_position",
+                    )
+                }
+            )
         values["language_skills"] = [
             {
                 "language": data.get(f"lang_{index}_language") or "",

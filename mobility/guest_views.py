@@ -458,6 +458,9 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if kind == EvaluationKind.TUTOR
         else (None, None),
+        signatory=(mobility.host_tutor.full_name, mobility.host_tutor.position)
+        if kind == EvaluationKind.TUTOR and mobility.host_tutor is not None
+        else ("", ""),
     )
     missing: list[evaluations.MissingPart] = []
     missing_links: list[tuple[str, str]] = []

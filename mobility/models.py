@@ -1177,6 +1177,9 @@ class Evaluation(TimeStamped):
     attended_to = models.DateField(_("present until"), null=True, blank=True)
     absence_days = models.PositiveSmallIntegerField(_("days of absence"), null=True, blank=True)
     overall_comment = models.TextField(_("overall comment"), blank=True)
+    # Who signs the tutor's evaluation for the host organisation (often, not always, the tutor).
+    signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signatory_position = models.CharField(_("position of the signatory"), max_length=120, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

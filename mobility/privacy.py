@@ -120,6 +120,8 @@ _EVALUATION_TEXT = (
     "communication_skills",
     "other_skills",
     "overall_comment",
+    "signatory_name",
+    "signatory_position",
     "review_comment",
 )
 _EVALUATION_FIELDS = ("kind", "status", "language", *_EVALUATION_TEXT, "language_skills", "digital_skills")

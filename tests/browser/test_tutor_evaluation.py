@@ -126,6 +126,9 @@ def test_a_tutor_evaluates_on_a_phone_in_german_and_the_referent_validates(
     page.get_by_label(de("Safety"), exact=True).select_option("basic")
     page.get_by_label(de("Days of absence")).fill("1")
     page.get_by_label(de("Overall comment"), exact=True).fill("Eine motivierte Auszubildende.")
+    # The tutor signs, as offered; their position is asked for.
+    expect(page.get_by_label(de("Name of the signatory"))).to_have_value("Jürgen Weiß")
+    page.get_by_label(de("Position in the host organisation")).fill("Bäckermeister")
 
     axe = Axe().run(page)
     serious = [v for v in axe.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -150,6 +153,7 @@ def test_a_tutor_evaluates_on_a_phone_in_german_and_the_referent_validates(
 
     evaluation = Evaluation.objects.get(mobility=placement)
     assert evaluation.status == EvaluationStatus.SUBMITTED and evaluation.absence_days == 1
+    assert (evaluation.signatory_name, evaluation.signatory_position) == ("Jürgen Weiß", "Bäckermeister")
     assert evaluation.language == "de"
     phone.close()
 

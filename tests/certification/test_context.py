@@ -122,3 +122,20 @@ def test_a_mobility_in_progress_is_not_attended_yet(centre_a):
     mobility = evaluated_mobility(centre=centre_a)
     mobility.status = MobilityStatus.IN_PROGRESS
     assert mobility.status not in ctx.ATTENDED_STATUSES
+
+
+def test_the_host_signatory_is_the_one_named_in_the_evaluation(mobility_a):
+    from mobility.models import Evaluation
+
+    Evaluation.objects.filter(mobility=mobility_a).update(
+        signatory_name="Jorge Sol", signatory_position="Gerente"
+    )
+    content = _content(mobility_a)
+    host = content["signatories"][0]
+    assert (host["name"], host["position"]) == ("Jorge Sol", "Gerente")
+    assert content["skills"]["assessed_by"] == "Jorge Sol"
+
+
+def test_without_a_named_signatory_the_tutor_signs_for_the_host(mobility_a):
+    host = _content(mobility_a)["signatories"][0]
+    assert host["name"] == mobility_a.host_tutor.full_name

@@ -55,6 +55,8 @@ def complete_form(mobility, **overrides):
         "attended_to": "2026-03-27",
         "absence_days": "1",
         "overall_comment": "Una aprendiz motivada.",
+        "signatory_name": "Lucía García",
+        "signatory_position": "Maestra panadera",
         "action": "submit",
     }
     data.update(overrides)
@@ -203,7 +205,39 @@ def test_an_empty_submission_lists_all_sections(mobility):
     )
     with pytest.raises(ValidationError) as raised:
         evaluations.evaluation_submit(mobility=mobility, kind=EvaluationKind.TUTOR, actor_label="L")
-    assert len(raised.value.messages) == 8  # 2 outcomes, tasks, job, language, 2 attendance, overall
+    assert (
+        len(raised.value.messages) == 9
+    )  # 2 outcomes, tasks, job, language, 2 attendance, overall, signatory
+
+
+def test_the_form_offers_the_tutor_as_signatory_and_another_person_may_sign(tutor_client, mobility, tutor):
+    tutor.position = "Maestra panadera"
+    tutor.save(update_fields=["position"])
+    form = tutor_client.get(f"/guest/{mobility.pk}/evaluation/").context["form"]
+    assert (form["signatory_name"].value(), form["signatory_position"].value()) == (
+        "Lucía García", "Maestra panadera",
+    )  # fmt: skip
+    tutor_client.post(
+        f"/guest/{mobility.pk}/evaluation/",
+        complete_form(mobility, signatory_name="Jorge Sol", signatory_position="Gerente"),
+    )
+    evaluation = Evaluation.objects.get(mobility=mobility)
+    assert evaluation.status == EvaluationStatus.SUBMITTED
+    assert (evaluation.author_name, evaluation.signatory_name, evaluation.signatory_position) == (
+        "Lucía García", "Jorge Sol", "Gerente",
+    )  # fmt: skip
+    page = tutor_client.get(f"/guest/{mobility.pk}/evaluation/view/").content.decode()
+    assert "Jorge Sol, Gerente" in page
+
+
+def test_an_evaluation_without_the_signatorys_position_names_that_part(tutor_client, mobility):
+    response = tutor_client.post(
+        f"/guest/{mobility.pk}/evaluation/", complete_form(mobility, signatory_position="")
+    )
+    assert [part.anchor for part in response.context["missing"]] == ["section-signatory"]
+    assert Evaluation.objects.get(mobility=mobility).status == EvaluationStatus.DRAFT
+    html = response.content.decode()
+    assert 'id="id_signatory_position"' in html and 'href="#id_signatory_position"' in html
 
 
 def test_a_complete_evaluation_is_submitted_and_the_referent_told(tutor_client, mobility):
@@ -339,6 +373,8 @@ def _fill(mobility):
             "attended_to": datetime.date(2026, 3, 27),
             "absence_days": 0,
             "overall_comment": "Bien",
+            "signatory_name": "Lucía García",
+            "signatory_position": "Maestra panadera",
         },
         assessments={pk: {"result": "achieved"} for pk in outcomes},
         author_name="Lucía García",

@@ -113,13 +113,13 @@ def test_without_a_guest_session_the_download_leads_to_the_lost_link_page(client
 def test_once_the_mobility_is_evaluated_an_unfilled_self_assessment_says_closed_not_later(
     client, invite, evaluated
 ):
-    from ..text import as_html
+    from ..text import translated
 
     learner = _open(client, invite, evaluated, GuestRole.LEARNER)
     page = learner.get(f"/guest/{evaluated.pk}/").content.decode()
-    assert as_html("Closed", "fr") in page and as_html("Later", "fr") not in page
+    assert translated("Closed", "fr") in page and translated("Later", "fr") not in page
     closed = learner.get(f"/guest/{evaluated.pk}/evaluation/").content.decode()
     assert (
-        as_html("The evaluation of this mobility is closed: your training centre has completed it.", "fr")
+        translated("The evaluation of this mobility is closed: your training centre has completed it.", "fr")
         in closed
     )
