@@ -251,12 +251,18 @@ def issue(*, group: MobilityGroup, user: User, count: int) -> list[int]:
 
 
 def warm_up(worker, *, group: MobilityGroup, user: User) -> None:
-    """Each pool process renders until it has loaded its fonts, as in a worker that has been running."""
-    for _attempt in range(6):
-        if all(cpu_seconds(pid) >= 1.5 for pid in worker.child_pids()):  # a cold first render costs ~3 s
+    """Each pool process renders until it has loaded its fonts, as in a worker that has been running.
+
+    A process has rendered when its CPU time has grown by more than a render's worth since it was
+    forked (the first render loads fonts and templates: 0.5–3 s of CPU depending on the machine).
+    """
+    children = worker.child_pids()
+    idle = {pid: cpu_seconds(pid) for pid in children}
+    for _attempt in range(20):
+        if all(cpu_seconds(pid) - idle[pid] >= 0.5 for pid in children):
             return
         group_reset(group)
-        ids = issue(group=group, user=user, count=len(worker.child_pids()))
+        ids = issue(group=group, user=user, count=2 * len(children))
         wait_ready(ids, group=group, timeout=120)
     raise RuntimeError("the worker's pool processes did not all take a render")
 

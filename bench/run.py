@@ -168,6 +168,7 @@ def run_sections(sections: tuple[str, ...], sizes: Sizes, port: int, results: di
         figures: dict = {}
         group = certificates.prepare_group(size=sizes.burst)
         referent = certificates.referent_of(group.centre)
+        certificates.group_reset(group)  # whatever an interrupted run left behind
         figures.update(
             certificates.bench_worker_throughput(
                 group=group,

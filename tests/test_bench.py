@@ -45,3 +45,10 @@ def test_it_refuses_the_redis_databases_of_the_platform_and_its_tests(monkeypatc
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
     with pytest.raises(environment.BenchSetupError):
         environment.configure(quick=False, port=8700)
+
+
+def test_the_readme_explains_every_figure_and_gives_results():
+    readme = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    for name in run.HEADLINE:
+        assert f"`{name}`" in readme, name
+    assert "## Latest results" in readme and "RESULTS" not in readme
