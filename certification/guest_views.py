@@ -6,8 +6,6 @@ a tutor's or an employer's link, answers 404.
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
@@ -19,6 +17,7 @@ from partners.uploads import serve_private_file
 
 from . import selectors
 from .models import Certificate
+from .views import credential_response
 
 
 def _learners_certificate(request: HttpRequest, pk: int) -> tuple[Certificate, Grant]:
@@ -50,10 +49,4 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
     """The same certificate as a European Digital Credential (JSON-LD), for a wallet."""
     certificate, _grant = _learners_certificate(request, pk)
-    response = HttpResponse(
-        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
-        content_type="application/ld+json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jsonld"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return credential_response(certificate)

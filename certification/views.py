@@ -42,7 +42,7 @@ from .forms import (
     VerifyLookupForm,
     VerifyUploadForm,
 )
-from .models import CertificateStatus, JobStatus
+from .models import Certificate, CertificateStatus, JobStatus
 
 
 def _staff(request: HttpRequest) -> User:
@@ -269,6 +269,11 @@ def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
     """The certificate as a European Digital Credential (JSON-LD)."""
     certificate = _issued_certificate(request, pk)
     services.document_download_record(certificate=certificate, user=_staff(request), request=request)
+    return credential_response(certificate)
+
+
+def credential_response(certificate: Certificate) -> HttpResponse:
+    """The certificate's credential as a JSON-LD file to save (staff and the learner's own space)."""
     response = HttpResponse(
         json.dumps(certificate.credential, ensure_ascii=False, indent=2),
         content_type="application/ld+json; charset=utf-8",
