@@ -227,3 +227,52 @@ class DocumentJob(TimeStamped):
         if self.status == JobStatus.READY:
             return 100
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+class IssueStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting")
+    ISSUING = "issuing", _("Issuing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class GroupIssue(TimeStamped):
+    """A request to issue the certificates of a large group, carried out by a worker.
+
+    The row is the truth, as for a document job: published on commit, published again by the sweeper
+    when the broker lost it, and run once whatever the number of deliveries.
+    """
+
+    centre = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(MobilityGroup, on_delete=models.CASCADE, related_name="certificate_issues")
+    bilingual = models.BooleanField(_("bilingual"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssueStatus.choices, default=IssueStatus.REQUESTED, db_index=True
+    )
+    total = models.PositiveIntegerField(_("certificates to issue"), default=0)
+    issued = models.PositiveIntegerField(_("certificates issued"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificates of a group")
+        verbose_name_plural = _("certificates of groups")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.group} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (IssueStatus.REQUESTED, IssueStatus.ISSUING)

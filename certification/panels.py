@@ -17,7 +17,7 @@ from partners.roles import Capability
 from . import context as ctx
 from . import documents, selectors, services
 from .forms import BundleForm, GroupIssueForm, IssueForm
-from .models import BUNDLE_KINDS, CertificateStatus, JobKind
+from .models import BUNDLE_KINDS, CertificateStatus, IssueStatus, JobKind
 
 
 def _user(request: HttpRequest) -> User:
@@ -81,11 +81,17 @@ def group_progress_context(*, group: MobilityGroup) -> dict[str, Any]:
     ready = sum(1 for c in current if c.status == CertificateStatus.READY)
     failed = sum(1 for c in current if c.status == CertificateStatus.FAILED)
     total = len(current)
+    latest = group.certificate_issues.order_by("-created_at", "-id").first()
+    issuing = latest if latest is not None and latest.is_active else None
+    if issuing is not None:  # the certificates a worker has still to issue count as pending
+        total += selectors.issuable_mobilities(mobilities=Mobility.objects.filter(group=group)).count()
     return {
         "group": group,
         "ready": ready,
         "failed": failed,
         "total": total,
+        "issuing": issuing,
+        "issue_failed": latest if latest is not None and latest.status == IssueStatus.FAILED else None,
         "pending": total - ready - failed,
         "percent": int(100 * ready / total) if total else 0,
     }

@@ -21,11 +21,11 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ from .models import (
     Certificate,
     CertificateStatus,
     DocumentJob,
+    GroupIssue,
+    IssueStatus,
     JobKind,
     JobStatus,
 )
@@ -307,6 +309,131 @@ def group_certificates_issue(
     return issued
 
 
+def group_certificates_request(
+    *, group: MobilityGroup, acting_user: User, bilingual: bool = False, request: HttpRequest | None = None
+) -> tuple[list[Certificate], GroupIssue | None]:
+    """The group page's "issue every certificate". A group of up to GROUP_ISSUE_IN_REQUEST waiting
+    mobilities is issued here and now; a larger one is recorded as a ``GroupIssue`` that a worker
+    carries out (``group_issue_run``), so that the request answers at once. A second request while one
+    is under way returns it (a double click issues once)."""
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, group.centre_id)
+    waiting = issuable_mobilities(mobilities=Mobility.objects.filter(group=group)).count()
+    if waiting <= settings.GROUP_ISSUE_IN_REQUEST:
+        return (
+            group_certificates_issue(
+                group=group, acting_user=acting_user, bilingual=bilingual, request=request
+            ),
+            None,
+        )
+    with transaction.atomic():
+        MobilityGroup.objects.select_for_update().filter(pk=group.pk).first()
+        active = GroupIssue.objects.filter(
+            group=group, status__in=[IssueStatus.REQUESTED, IssueStatus.ISSUING]
+        ).first()
+        if active is not None:
+            return [], active
+        issue = GroupIssue.objects.create(
+            centre_id=group.centre_id,
+            group=group,
+            bilingual=bilingual,
+            total=waiting,
+            requested_by=acting_user,
+        )
+        audit_record(
+            action="certificate.group_issue",
+            actor=acting_user,
+            target=group,
+            centre_id=group.centre_id,
+            data={"certificates": waiting, "bilingual": bilingual},
+            request=request,
+        )
+        transaction.on_commit(lambda: _publish_group_issue(issue.pk))
+    return [], issue
+
+
+def active_group_issue(*, group: MobilityGroup) -> GroupIssue | None:
+    return (
+        GroupIssue.objects.filter(group=group, status__in=[IssueStatus.REQUESTED, IssueStatus.ISSUING])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _publish_group_issue(issue_id: int) -> bool:
+    from .tasks import issue_group_certificates
+
+    return _publish_row(issue_group_certificates, GroupIssue, issue_id)
+
+
+def _group_issues_republish_stale(*, grace, stale) -> int:
+    ids = list(
+        GroupIssue.objects.filter(
+            Q(status=IssueStatus.REQUESTED, published_at__isnull=True, created_at__lt=grace)
+            | Q(status=IssueStatus.REQUESTED, published_at__lt=stale)
+            | Q(status=IssueStatus.ISSUING, started_at__lt=stale)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:100]
+    )
+    return sum(1 for pk in ids if _publish_group_issue(pk))
+
+
+_ISSUE_LOCK_NAMESPACE = 0x47495353 << 32  # "GISS"
+
+
+def group_issue_run(*, issue_id: int) -> GroupIssue | None:
+    """Issues the group's waiting certificates, each committed and published on its own (workers
+    render the first while the next are issued). Run once whatever the number of deliveries; a run cut
+    short is taken up again by the next delivery or the sweeper and issues only what is still waiting.
+    None when another worker is carrying it out right now."""
+    with _render_lock(issue_id, namespace=_ISSUE_LOCK_NAMESPACE) as acquired:
+        if not acquired:
+            return None
+        with transaction.atomic():
+            issue = GroupIssue.objects.select_for_update().filter(pk=issue_id).select_related("group").first()
+            if issue is None or not issue.is_active:
+                return issue
+            if issue.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS:
+                return _group_issue_end(
+                    issue,
+                    IssueStatus.FAILED,
+                    _("The issuing stopped %(n)s times before finishing.") % {"n": issue.attempts},
+                )
+            issue.status = IssueStatus.ISSUING
+            issue.attempts += 1
+            issue.started_at = timezone.now()
+            issue.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+        user = issue.requested_by
+        if user is None or not user.is_active:
+            return _group_issue_end(
+                issue, IssueStatus.FAILED, _("The person who asked for them has no account any more.")
+            )
+        mobilities = issuable_mobilities(mobilities=Mobility.objects.filter(group=issue.group)).order_by("pk")
+        for mobility_id in list(mobilities.values_list("pk", flat=True)):
+            mobility = Mobility.objects.select_related("participant").get(pk=mobility_id)
+            try:
+                certificate_issue(mobility=mobility, acting_user=user, bilingual=issue.bilingual)
+            except CertificationError as error:  # changed since the request: the others go on
+                logger.info("group issue %s: mobility %s not issued: %s", issue.pk, mobility_id, error)
+                continue
+            except PermissionDenied:
+                return _group_issue_end(
+                    issue,
+                    IssueStatus.FAILED,
+                    _("The person who asked for them may no longer issue certificates."),
+                )
+            GroupIssue.objects.filter(pk=issue.pk).update(issued=F("issued") + 1, updated_at=timezone.now())
+        return _group_issue_end(issue, IssueStatus.DONE, "")
+
+
+def _group_issue_end(issue: GroupIssue, status: str, error: str) -> GroupIssue:
+    GroupIssue.objects.filter(pk=issue.pk).update(
+        status=status, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    issue.refresh_from_db()
+    return issue
+
+
 # --- Other documents ----------------------------------------------------------------------------
 def _pending_duplicate(**target) -> DocumentJob | None:
     """The same document already waiting (a double click must not render it twice)."""
@@ -503,21 +630,26 @@ _broker_quiet_until = 0.0
 
 
 def _publish(job_id: int) -> bool:
+    from .tasks import render_document
+
+    return _publish_row(render_document, DocumentJob, job_id)
+
+
+def _publish_row(task: Any, model: Any, pk: int) -> bool:
+    """Hands a job row's id to the broker; False when the broker is out of reach (the sweeper will)."""
     global _broker_quiet_until
     if time.monotonic() < _broker_quiet_until:
         return False
-    from .tasks import render_document
-
     try:
-        render_document.apply_async((job_id,))
+        task.apply_async((pk,))
     except Exception:
         _broker_quiet_until = time.monotonic() + settings.DOCUMENT_JOB_BROKER_BACKOFF
-        logger.warning("could not publish document job %s; the sweeper will", job_id, exc_info=True)
+        logger.warning("could not publish %s %s; the sweeper will", model.__name__, pk, exc_info=True)
         return False
     try:
-        DocumentJob.objects.filter(pk=job_id).update(published_at=timezone.now())
+        model.objects.filter(pk=pk).update(published_at=timezone.now())
     except Exception:  # the job is on its way; the timestamp only spares a republish
-        logger.warning("could not record the publication of job %s", job_id, exc_info=True)
+        logger.warning("could not record the publication of %s %s", model.__name__, pk, exc_info=True)
     return True
 
 
@@ -547,7 +679,7 @@ def document_jobs_republish_stale() -> int:
     published = sum(1 for pk in ids if _publish(pk))
     if ids:
         logger.info("republished %s of %s stale document jobs", published, len(ids))
-    return published
+    return published + _group_issues_republish_stale(grace=grace, stale=stale)
 
 
 # --- Rendering (workers) ------------------------------------------------------------------------
@@ -555,7 +687,7 @@ _LOCK_NAMESPACE = 0x43455254 << 32  # "CERT"
 
 
 @contextmanager
-def _render_lock(job_id: int) -> Iterator[bool]:
+def _render_lock(job_id: int, namespace: int = _LOCK_NAMESPACE) -> Iterator[bool]:
     """Whether this process may render the job now: a PostgreSQL session lock, released by the
     database itself when the holder's connection dies (a killed worker frees its jobs at once).
 
@@ -565,7 +697,7 @@ def _render_lock(job_id: int) -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True
         return
-    key = _LOCK_NAMESPACE + job_id
+    key = namespace + job_id
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         acquired = bool(cursor.fetchone()[0])

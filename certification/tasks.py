@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import RenderRetry, document_job_run, document_jobs_republish_stale
+from .services import RenderRetry, document_job_run, document_jobs_republish_stale, group_issue_run
 
 
 @shared_task(
@@ -24,3 +24,14 @@ def render_document(job_id: int) -> int | None:
 @shared_task(name="certification.tasks.republish_stale_jobs", ignore_result=True)
 def republish_stale_jobs() -> int:
     return document_jobs_republish_stale()
+
+
+@shared_task(
+    name="certification.tasks.issue_group_certificates",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def issue_group_certificates(issue_id: int) -> None:
+    """Issues the certificates of a large group (``GroupIssue``). Safe to deliver twice."""
+    group_issue_run(issue_id=issue_id)

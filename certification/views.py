@@ -366,7 +366,7 @@ def group_issue(request: HttpRequest, group_id: int) -> HttpResponse:
     form = GroupIssueForm(request.POST)
     form.is_valid()
     try:
-        issued = services.group_certificates_issue(
+        issued, background = services.group_certificates_request(
             group=group,
             acting_user=_staff(request),
             bilingual=form.cleaned_data.get("bilingual", False),
@@ -375,7 +375,13 @@ def group_issue(request: HttpRequest, group_id: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
         return _back(request, reverse("certification:job-list"))
-    if issued:
+    if background is not None:
+        messages.success(
+            request,
+            _("The %(count)s certificates are being issued and rendered; this page shows their progress.")
+            % {"count": background.total},
+        )
+    elif issued:
         messages.success(request, _("%(count)s certificates are being rendered.") % {"count": len(issued)})
     else:
         messages.warning(request, _("No mobility of this group is waiting for its certificate."))

@@ -361,6 +361,8 @@ DOCUMENT_JOB_STALE_AFTER = env.int("DOCUMENT_JOB_STALE_AFTER", default=600)
 DOCUMENT_JOB_MAX_ATTEMPTS = env.int("DOCUMENT_JOB_MAX_ATTEMPTS", default=3)
 DOCUMENT_JOB_BROKER_BACKOFF = env.float("DOCUMENT_JOB_BROKER_BACKOFF", default=15.0)
 DOCUMENT_JOB_BUNDLE_WAIT = env.int("DOCUMENT_JOB_BUNDLE_WAIT", default=120)
+# A group with more certificates to issue than this has them issued by a worker, not in the request.
+GROUP_ISSUE_IN_REQUEST = env.int("GROUP_ISSUE_IN_REQUEST", default=25)
 # Storage limitation: learners are anonymised this many years after their last mobility ended
 # (the Erasmus+ grant agreement asks beneficiaries to keep records five years after the final
 # payment; centres may need longer for their own audits). Documents follow their type's period.
