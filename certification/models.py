@@ -143,7 +143,26 @@ def job_upload_to(instance: DocumentJob, filename: str) -> str:
     return f"documents/{instance.centre_id}/{instance.pk}/{filename}"
 
 
-class DocumentJob(TimeStamped):
+class QueuedWork(TimeStamped):
+    """What every row handed to a worker records: who asked, when it was published, started, finished."""
+
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DocumentJob(QueuedWork):
     """One requested render. Requested → rendering → ready, or failed with the reason."""
 
     centre = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -178,17 +197,6 @@ class DocumentJob(TimeStamped):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    requested_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("document job")
@@ -236,7 +244,7 @@ class IssueStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class GroupIssue(TimeStamped):
+class GroupIssue(QueuedWork):
     """A request to issue the certificates of a large group, carried out by a worker.
 
     The row is the truth, as for a document job: published on commit, published again by the sweeper
@@ -253,17 +261,6 @@ class GroupIssue(TimeStamped):
     issued = models.PositiveIntegerField(_("certificates issued"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificates of a group")
