@@ -269,7 +269,7 @@ def test_a_guest_email_queued_before_the_upgrade_carries_its_own_link_and_no_one
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_delivers_the_bait_as_typed_and_only_the_tutors_link(
+def test_a_real_worker_delivers_the_bait_as_typed_and_only_the_tutors_own_link(
     mobility, referent_a, centre_b, referent_b
 ):
     host = factories.HostCompanyFactory(name="Bäckerei Sonne")
@@ -292,7 +292,7 @@ def test_a_real_worker_delivers_the_bait_as_typed_and_only_the_tutors_link(
         victims = list(AccessLink.objects.filter(mobility=victim))
         before = _hashes(victims)
         forged = " ".join(f"[[link:{link.pk}]]" for link in victims)
-        _tutor_name(mobility, forged, referent_a)
+        _learner_name(mobility, forged, referent_a)
         message = OutboundEmail.objects.get(kind="guest.invitation.tutor", to=mobility.host_tutor.email)
         wait_for(
             lambda: OutboundEmail.objects.filter(pk=message.pk, status=EmailStatus.SENT).exists(),
