@@ -7,13 +7,14 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Learners and mobilities")
 
     def ready(self) -> None:
-        from partners.emails import register_finaliser
+        from partners.emails import register_issuer
 
         from . import (
             evaluation_panels,  # noqa: F401  (panels on the referent's pages)
             panels,  # noqa: F401  (the mobilities hosted by a partner, on its page)
         )
-        from .guests import email_finalise
+        from .guests import email_code_issue, email_link_issue
 
         # Personal links and codes are made when their e-mail leaves, never stored.
-        register_finaliser("guest.", email_finalise)
+        register_issuer("link", email_link_issue, shown_as=_("personal link"))
+        register_issuer("code", email_code_issue, shown_as="······")

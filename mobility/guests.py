@@ -2,9 +2,10 @@
 
 A link (``AccessLink``) is bound to one person, one mobility and one role. Its key is the public
 ``lookup`` followed by a secret of 256 bits; only SHA-256 hashes of secrets are stored. The secret
-is made when the e-mail carrying it is delivered (``email_finalise``), so no copy of it is ever
-kept: the stored e-mail holds a placeholder. Opening the link exchanges it for a guest session
-(the session holds link ids, never a token) and redirects to a token-free address.
+is made when the e-mail carrying it is delivered (``email_link_issue``), so no copy of it is ever
+kept: the stored e-mail holds a placeholder bound to that message and its recipient. Opening the
+link exchanges it for a guest session (the session holds link ids, never a token) and redirects to
+a token-free address.
 
 Guests act through the same services as staff with ``acting_user=None`` and a label naming them.
 Every guest page fetches its mobility through ``guest_mobility_get``: anything outside the
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from partners.access import get_access, require_capability
 from partners.audit import audit_record
-from partners.emails import email_language, email_queue
+from partners.emails import Placeholders, email_language, email_queue
 from partners.http import client_ip
 from partners.models import Contact, Membership, OutboundEmail, User
 from partners.roles import Capability, Role
@@ -87,7 +88,8 @@ SESSION_SEEN = "guest_seen"
 SESSION_CODE = "guest_code_request"
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-PLACEHOLDER_RE = re.compile(r"\[\[(link|code):([A-Za-z0-9_-]{1,40})\]\]")
+#: The one e-mail whose links are not all of one mobility: every live link of the address.
+LOST_LINK_KIND = "guest.lost_link"
 
 
 class LinkProblem(Exception):
@@ -236,12 +238,7 @@ def _ensure_link(*, mobility: Mobility, role: str, created_by: User | None) -> t
     return link, True
 
 
-def link_placeholder(link: AccessLink) -> str:
-    """What a template writes where the personal address goes; the secret is made at delivery."""
-    return f"[[link:{link.pk}]]"
-
-
-def link_email_context(link: AccessLink, **extra: Any) -> dict[str, Any]:
+def link_email_context(link: AccessLink, placeholders: Placeholders, **extra: Any) -> dict[str, Any]:
     mobility = link.mobility
     if link.role == GuestRole.EMPLOYER:
         from .evaluations import debrief_context
@@ -249,7 +246,7 @@ def link_email_context(link: AccessLink, **extra: Any) -> dict[str, Any]:
         extra = {**debrief_context(mobility=mobility), **extra}
     return {
         "link": link,
-        "link_url": link_placeholder(link),
+        "link_url": placeholders.add("link", link.pk),
         "lost_url": settings.SITE_URL + reverse("guest:lost"),
         "mobility": mobility,
         "learner": mobility.participant,
@@ -271,16 +268,18 @@ def link_send(
     context: dict[str, Any] | None = None,
 ) -> OutboundEmail:
     """Queues an e-mail carrying a fresh secret of ``link`` (made at delivery, never stored)."""
+    placeholders = Placeholders()
     message = email_queue(
         kind=kind,
         to=link.email,
         to_name=link.person_name,
         template=template,
-        context=link_email_context(link, **(context or {})),
+        context=link_email_context(link, placeholders, **(context or {})),
         language=link.language,
         centre_id=link.mobility.centre_id,
         related=link.mobility,
         sent_by=sent_by,
+        placeholders=placeholders,
     )
     link.last_sent_at = _now()
     link.send_count += 1
@@ -397,55 +396,83 @@ def access_link_ensure_and_send(
 
 
 # --- Secrets, made at delivery ------------------------------------------------------------------
+def _lost_url() -> str:
+    return settings.SITE_URL + reverse("guest:lost")
+
+
+def _new_secret_url(link: AccessLink) -> str:
+    """A fresh secret added to the link's valid hashes (the link's row is locked by the caller)."""
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    if link.token_hash:
+        link.earlier_token_hashes = [link.token_hash, *link.earlier_token_hashes][:EARLIER_SECRETS_KEPT]
+    link.token_hash = _hash(secret)
+    link.save(update_fields=["token_hash", "earlier_token_hashes"])
+    return settings.SITE_URL + reverse("guest:exchange", kwargs={"key": link.lookup + secret})
+
+
 def issue_link_url(link_id: int) -> str:
-    """A fresh secret for the link, added to its valid hashes; the "lost link" page if it is dead."""
+    """A fresh link for an operator to hand over (``guest_link``); the "lost link" page if it is dead."""
     with transaction.atomic():
         link = AccessLink.objects.select_for_update().filter(pk=link_id).first()
         if link is None or not link.is_usable:
-            return settings.SITE_URL + reverse("guest:lost")
-        secret = secrets.token_urlsafe(SECRET_BYTES)
-        if link.token_hash:
-            link.earlier_token_hashes = [link.token_hash, *link.earlier_token_hashes][:EARLIER_SECRETS_KEPT]
-        link.token_hash = _hash(secret)
-        link.save(update_fields=["token_hash", "earlier_token_hashes"])
-    return settings.SITE_URL + reverse("guest:exchange", kwargs={"key": link.lookup + secret})
+            return _lost_url()
+        return _new_secret_url(link)
+
+
+def email_link_issue(message: OutboundEmail, reference: str) -> str:
+    """At delivery: a fresh secret of a link bound to ``message``, audited with the message's id.
+
+    Only for a live link of the message's recipient and of the message's mobility (any of the
+    address's mobilities for the lost-link e-mail); anything else gets the "lost link" page.
+    """
+    if not reference.isdigit():
+        return _lost_url()
+    with transaction.atomic():
+        link = (
+            AccessLink.objects.select_for_update(of=("self",))
+            .select_related("mobility")
+            .filter(pk=int(reference))
+            .first()
+        )
+        if link is None or not link.is_usable or link.email.lower() != message.to.lower():
+            return _lost_url()
+        same_mobility = (message.related_type, message.related_id) == (
+            Mobility._meta.label,
+            str(link.mobility_id),
+        )
+        if message.kind != LOST_LINK_KIND and not same_mobility:
+            return _lost_url()
+        url = _new_secret_url(link)
+        audit_record(
+            action="access_link.issue",
+            actor_label="platform",
+            target=link,
+            centre_id=link.mobility.centre_id,
+            data={"email": message.pk, "role": link.role},
+        )
+    return url
 
 
 def _code_key(request_id: str) -> str:
     return f"guest-code:{request_id}"
 
 
-def _issue_code(request_id: str) -> str:
+def email_code_issue(message: OutboundEmail, reference: str) -> str:
+    """At delivery: the code of a lost-link request made for the message's recipient, audited."""
+    entry = cache.get(_code_key(reference)) or {}
+    if message.kind != LOST_LINK_KIND or entry.get("email") != message.to.lower():
+        return "······"  # the request expired (codes last 15 minutes): the person asks again
     code = f"{secrets.randbelow(1_000_000):06d}"
-    entry = cache.get(_code_key(request_id)) or {}
     entry.update({"hash": _hash(code), "attempts": 0, "issued": time.time()})
-    cache.set(_code_key(request_id), entry, CODE_TTL_SECONDS)
-    return code
-
-
-def email_finalise(message: OutboundEmail, text: str, html: str) -> tuple[str, str]:
-    """Puts fresh secrets where the stored e-mail has placeholders (the same one in both parts)."""
-    made: dict[tuple[str, str], str] = {}
-
-    def fill(match: re.Match[str]) -> str:
-        key = (match.group(1), match.group(2))
-        if key not in made:
-            if key[0] == "link" and key[1].isdigit():
-                made[key] = issue_link_url(int(key[1]))
-            elif key[0] == "code":
-                made[key] = _issue_code(key[1])
-            else:
-                made[key] = ""
-        return made[key]
-
-    return PLACEHOLDER_RE.sub(fill, text), PLACEHOLDER_RE.sub(fill, html)
-
-
-def redact_placeholders(text: str) -> str:
-    """The stored body as a referent may read it: personal links and codes are not in it anyway."""
-    return PLACEHOLDER_RE.sub(
-        lambda m: "‹" + (_("personal link") if m.group(1) == "link" else "······") + "›", text
+    cache.set(_code_key(reference), entry, CODE_TTL_SECONDS)
+    audit_record(
+        action="guest_code.issue",
+        actor_label="platform",
+        target=message,
+        centre_id=message.centre_id,
+        data={"email": message.pk},
     )
+    return code
 
 
 # --- Opening a link -------------------------------------------------------------------------------
@@ -741,21 +768,23 @@ def lost_link_send(*, email: str, request_id: str, language: str) -> OutboundEma
     if not links:
         return None
     first = links[0]
+    placeholders = Placeholders()
     with transaction.atomic():
         message = email_queue(
-            kind="guest.lost_link",
+            kind=LOST_LINK_KIND,
             to=first.email,
             to_name=first.person_name,
             template="guest_lost_link",
             context={
-                "links": [(link, link_placeholder(link)) for link in links],
-                "code": f"[[code:{request_id}]]",
+                "links": [(link, placeholders.add("link", link.pk)) for link in links],
+                "code": placeholders.add("code", request_id),
                 "person_name": first.person_name,
                 "minutes": CODE_TTL_SECONDS // 60,
             },
             language=first.language or language,
             centre_id=first.mobility.centre_id,
             related=first.mobility,
+            placeholders=placeholders,
         )
         for link in links:
             audit_record(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partners.access import get_access
+from partners.emails import email_body_redacted
 from partners.models import OutboundEmail, User
 from partners.roles import Capability
 
@@ -335,7 +336,7 @@ def outbox_message(request: HttpRequest, pk: int, email_pk: int) -> HttpResponse
         {
             "mobility": mobility,
             "message": message,
-            "body": guests.redact_placeholders(message.body_text),
+            "body": email_body_redacted(message),
             "mobility_url": guests.mobility_page_url(mobility),
         },
     )

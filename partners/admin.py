@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .audit import audit_record
+from .emails import email_body_redacted
 from .models import (
     AuditEntry,
     Contact,
@@ -192,4 +193,10 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_filter = ["status", "kind", "language"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
-    exclude = ["body_html"]
+    exclude = ["body_text", "body_html"]
+    readonly_fields = ["content"]
+
+    @admin.display(description=_("content"))
+    def content(self, message: OutboundEmail) -> str:
+        """Where the e-mail carried a personal link or code, what it was (the secret was never stored)."""
+        return email_body_redacted(message)

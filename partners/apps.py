@@ -8,3 +8,8 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import dashboard, signals  # noqa: F401  (dashboard panels; login audit and lockout counters)
+        from .emails import register_issuer
+        from .services import invitation_email_issue
+
+        # An invitation's token is made when its e-mail leaves, never stored.
+        register_issuer("invitation", invitation_email_issue, shown_as=_("personal link"))

@@ -3,13 +3,23 @@
 ``email_queue`` renders and stores the message, then a Celery task delivers it after the
 transaction commits. Templates live in ``templates/emails/<name>_subject.txt``, ``<name>.txt`` and
 ``<name>.html`` (the HTML one extends ``emails/base.html``).
+
+Secrets (a personal link, a code, an invitation's token) are never stored: the caller binds them to
+the message before rendering (``Placeholders``), the stored body holds placeholders marked with the
+message's random nonce, and at delivery each bound placeholder gets a fresh secret from the issuer
+its app registered (``register_issuer``). Nothing else in the text is touched, so a name typed as a
+placeholder is sent as typed.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import re
+import secrets
 import time
 from collections.abc import Callable
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +27,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from .models import EmailStatus, OutboundEmail, User
 
@@ -24,27 +35,75 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
-#: ``(message, text, html) -> (text, html)``: completes a message just before it is sent.
-Finaliser = Callable[[OutboundEmail, str, str], tuple[str, str]]
-_FINALISERS: list[tuple[str, Finaliser]] = []
+#: ``(message, reference) -> text``: makes one secret of a message at delivery (a link, a code).
+Issuer = Callable[[OutboundEmail, str], str]
+_ISSUERS: dict[str, tuple[Issuer, str | Promise]] = {}
+PLACEHOLDER_RE = re.compile(r"\[\[([a-z]{1,20}):([A-Za-z0-9_-]{1,40}):([0-9a-f]{32})\]\]")
 
 
-def register_finaliser(kind_prefix: str, finaliser: Finaliser) -> None:
-    """Lets an upper app complete the messages whose kind starts with ``kind_prefix`` at delivery.
+def register_issuer(kind: str, issuer: Issuer, *, shown_as: str | Promise) -> None:
+    """Lets an app put secrets of ``kind`` in e-mails: made at delivery, never stored.
 
-    For secrets that must never be stored (a personal link's token): the stored body holds a
-    placeholder, the finaliser puts the secret in the copy that leaves, the row keeps the placeholder.
+    The stored body holds a placeholder (``Placeholders.add``); at delivery the issuer makes the
+    secret for the copy that leaves and audits it with the message's id. ``shown_as`` is what the
+    outbox and the admin show instead.
     """
-    if all(f is not finaliser for _, f in _FINALISERS):
-        _FINALISERS.append((kind_prefix, finaliser))
+    _ISSUERS[kind] = (issuer, shown_as)
+
+
+class Placeholders:
+    """The secrets one e-mail may carry, bound to it before its templates are rendered.
+
+    Each placeholder holds the message's random nonce: a name or a comment typed as
+    ``[[link:12]]`` (or with a guessed nonce) matches nothing bound and is sent as typed.
+    """
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(16)
+        self.bound: list[list[str]] = []
+
+    def add(self, kind: str, reference: Any) -> str:
+        """What a template writes where the secret of ``kind`` for ``reference`` goes."""
+        entry = [kind, str(reference)]
+        if entry not in self.bound:
+            self.bound.append(entry)
+        return f"[[{kind}:{reference}:{self.nonce}]]"
 
 
 def _finalise(message: OutboundEmail) -> tuple[str, str]:
-    text, html = message.body_text, message.body_html
-    for prefix, finaliser in _FINALISERS:
-        if message.kind.startswith(prefix):
-            text, html = finaliser(message, text, html)
-    return text, html
+    """The text and HTML that leave: each placeholder bound to the message gets its fresh secret."""
+    if not message.nonce:
+        return message.body_text, message.body_html
+    bound = {(kind, reference) for kind, reference in message.placeholders}
+    made: dict[tuple[str, str], str] = {}
+
+    def fill(match: re.Match[str]) -> str:
+        kind, reference, nonce = match.groups()
+        key = (kind, reference)
+        if key not in bound or kind not in _ISSUERS or not hmac.compare_digest(nonce, message.nonce):
+            return match.group(0)
+        if key not in made:  # the same secret in the text and the HTML part
+            made[key] = _ISSUERS[kind][0](message, reference)
+        return made[key]
+
+    return PLACEHOLDER_RE.sub(fill, message.body_text), PLACEHOLDER_RE.sub(fill, message.body_html)
+
+
+def email_body_redacted(message: OutboundEmail) -> str:
+    """The stored text as staff may read it: where a secret went, what it was (‹personal link›)."""
+
+    def show(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        if kind not in _ISSUERS or not message.nonce or match.group(3) != message.nonce:
+            return match.group(0)
+        return f"‹{_ISSUERS[kind][1]}›"
+
+    return PLACEHOLDER_RE.sub(show, message.body_text)
+
+
+def _recipient(name: str, address: str) -> str:
+    """``"Martin, Paul" <paul@…>``: a name with ``,`` ``;`` ``@`` or quotes still names one address."""
+    return formataddr((" ".join(name.split()), address)) if name.strip() else address
 
 
 def email_language(preferred: str | None) -> str:
@@ -73,8 +132,12 @@ def email_queue(
     centre_id: int | None = None,
     related: models.Model | None = None,
     sent_by: User | None = None,
+    placeholders: Placeholders | None = None,
 ) -> OutboundEmail:
-    """Renders and stores one e-mail, and has a worker deliver it once the transaction commits."""
+    """Renders and stores one e-mail, and has a worker deliver it once the transaction commits.
+
+    ``placeholders``: the secrets the context's placeholders stand for (made at delivery).
+    """
     lang = email_language(language)
     subject, text, html = render_email(template=template, context=context, language=lang)
     message = OutboundEmail.objects.create(
@@ -89,6 +152,8 @@ def email_queue(
         related_type=related._meta.label if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
         sent_by=sent_by if sent_by is not None and sent_by.is_authenticated else None,
+        nonce=placeholders.nonce if placeholders is not None else "",
+        placeholders=placeholders.bound if placeholders is not None else [],
     )
     transaction.on_commit(lambda: _publish(message.pk))
     return message
@@ -127,7 +192,7 @@ def email_deliver(*, message_id: int) -> OutboundEmail | None:
         if message is None or message.status == EmailStatus.SENT:
             return message
         message.attempts += 1
-        to = f"{message.to_name} <{message.to}>" if message.to_name else message.to
+        to = _recipient(message.to_name, message.to)
         try:
             text, html = _finalise(message)
             mail = EmailMultiAlternatives(message.subject, text, settings.DEFAULT_FROM_EMAIL, [to])

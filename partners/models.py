@@ -314,7 +314,9 @@ class Invitation(TimeStamped):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="fr")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    #: The SHA-256 of the token the last e-mail that left carried; NULL while none has (or after a
+    #: resend, until the new e-mail leaves). NULL, not "": several invitations may wait at once.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -547,6 +549,10 @@ class OutboundEmail(models.Model):
     related_type = models.CharField(max_length=60, blank=True)
     related_id = models.CharField(max_length=40, blank=True)
     sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: Marks the placeholders the message's templates wrote; text that only looks like one stays as is.
+    nonce = models.CharField(max_length=32, blank=True, editable=False)
+    #: The secrets the message may carry, as ``[kind, reference]`` pairs bound when it was queued.
+    placeholders = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("e-mail")

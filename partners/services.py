@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .access import forget_access, get_access
 from .audit import audit_record, changes_between
-from .emails import email_queue
+from .emails import Placeholders, email_queue
 from .models import (
     TENANT_KINDS,
     AuditEntry,
@@ -38,6 +38,7 @@ from .models import (
     Membership,
     Organisation,
     OrganisationKind,
+    OutboundEmail,
     PartnershipAgreement,
     User,
 )
@@ -745,10 +746,14 @@ def _invitation_ttl() -> timedelta:
     return timedelta(seconds=getattr(settings, "INVITATION_TTL", 7 * 24 * 3600))
 
 
-def _send_invitation(invitation: Invitation, token: str, acting_user: User) -> None:
-    accept_url = settings.SITE_URL + reverse("account_invitation", kwargs={"token": token})
+INVITATION_EMAIL_KIND = "invitation"
+
+
+def _send_invitation(invitation: Invitation, acting_user: User) -> None:
+    """Queues the invitation's e-mail; its token is made when it leaves (``invitation_email_issue``)."""
+    placeholders = Placeholders()
     email_queue(
-        kind="invitation",
+        kind=INVITATION_EMAIL_KIND,
         to=invitation.email,
         to_name=f"{invitation.first_name} {invitation.last_name}".strip(),
         template="partners_invitation",
@@ -757,14 +762,50 @@ def _send_invitation(invitation: Invitation, token: str, acting_user: User) -> N
             "organisation": invitation.organisation.display_name,
             "role": Role(invitation.role).label,
             "inviter": acting_user.get_full_name() or acting_user.email,
-            "accept_url": accept_url,
+            "accept_url": placeholders.add("invitation", invitation.pk),
             "expires_at": invitation.expires_at,
         },
         language=invitation.language,
         centre_id=invitation.organisation_id,
         related=invitation,
         sent_by=acting_user,
+        placeholders=placeholders,
     )
+
+
+def invitation_email_issue(message: OutboundEmail, reference: str) -> str:
+    """At delivery: a fresh token for the invitation the e-mail was queued for; only its hash is kept.
+
+    Every e-mail of an invitation makes its own token and the earlier ones stop working. An e-mail
+    overtaken by a newer one (a resend), or whose invitation was accepted, withdrawn or expired,
+    carries the page that says the invitation is no longer valid.
+    """
+    dead = settings.SITE_URL + reverse("account_invitation_accept")
+    if message.related_type != Invitation._meta.label or message.related_id != reference:
+        return dead
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=reference).first()
+        overtaken = OutboundEmail.objects.filter(
+            kind=INVITATION_EMAIL_KIND,
+            related_type=message.related_type,
+            related_id=reference,
+            pk__gt=message.pk,
+        ).exists()
+        if invitation is None or not invitation.is_usable or overtaken:
+            return dead
+        if invitation.email.lower() != message.to.lower():
+            return dead
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = _token_hash(token)
+        invitation.save(update_fields=["token_hash", "updated_at"])
+        audit_record(
+            action="invitation.issue",
+            actor_label="platform",
+            target=invitation,
+            centre_id=invitation.organisation_id,
+            data={"email": message.pk},
+        )
+    return settings.SITE_URL + reverse("account_invitation", kwargs={"token": token})
 
 
 def _require_grant(acting_user: User, organisation_id: int, *roles: str) -> None:
@@ -786,11 +827,11 @@ def invitation_create(
     last_name: str = "",
     language: str = "fr",
     request: HttpRequest | None = None,
-) -> tuple[Invitation, str]:
+) -> Invitation:
     """Invites a person into ``organisation`` with ``role`` and e-mails them a link to set a password.
 
-    Returns the invitation and the token (which exists only in the e-mail; the row keeps its hash).
-    Inviting the same address again replaces the pending invitation.
+    The link's token exists only in the e-mail that leaves (the row keeps its hash). Inviting the
+    same address again replaces the pending invitation.
     """
     _require_grant(acting_user, organisation.pk, role)
     email = User.objects.normalize_email(email).strip().lower()
@@ -800,7 +841,6 @@ def invitation_create(
         raise ValidationError(
             {"email": _("This person is already a member of %(org)s.") % {"org": organisation}}
         )
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email,
         organisation=organisation,
@@ -808,7 +848,6 @@ def invitation_create(
         first_name=first_name,
         last_name=last_name,
         language=language,
-        token_hash=_token_hash(token),
         invited_by=acting_user,
         expires_at=timezone.now() + _invitation_ttl(),
     )
@@ -836,21 +875,20 @@ def invitation_create(
             data={"role": role, "organisation": organisation.pk},
             request=request,
         )
-        _send_invitation(invitation, token, acting_user)
-    return invitation, token
+        _send_invitation(invitation, acting_user)
+    return invitation
 
 
 def invitation_resend(
     *, invitation: Invitation, acting_user: User, request: HttpRequest | None = None
-) -> tuple[Invitation, str]:
-    """Sends a fresh link (the previous one stops working) and restarts the validity period."""
+) -> Invitation:
+    """Sends a fresh link (the previous one stops working at once) and restarts the validity period."""
     _require_grant(acting_user, invitation.organisation_id, invitation.role)
-    token = secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
         if locked.accepted_at or locked.revoked_at:
             raise ValidationError(_("This invitation has already been accepted or withdrawn."), code="closed")
-        locked.token_hash = _token_hash(token)
+        locked.token_hash = None
         locked.expires_at = timezone.now() + _invitation_ttl()
         locked.save(update_fields=["token_hash", "expires_at", "updated_at"])
         audit_record(
@@ -860,8 +898,8 @@ def invitation_resend(
             centre_id=locked.organisation_id,
             request=request,
         )
-        _send_invitation(locked, token, acting_user)
-    return locked, token
+        _send_invitation(locked, acting_user)
+    return locked
 
 
 def invitation_revoke(

@@ -1,4 +1,4 @@
-"""Small template helpers of the referent's pages: sortable headers, countries, durations."""
+"""Small template helpers of the referent's pages: sortable headers, countries, durations, CSS text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 register = template.Library()
@@ -103,3 +104,16 @@ def listed_name(person: Any) -> str:
     if getattr(person, "anonymised_at", None) is not None:
         return person.full_name
     return f"{(person.last_name or '').upper()} {person.first_name or ''}".strip()
+
+
+@register.filter
+def css_string(value: Any) -> SafeString:
+    """``value`` as the inside of a double-quoted CSS string (``content: "…"``), printed as typed.
+
+    Letters, digits and spaces stay; anything else becomes a CSS escape closed by a space (``<`` is
+    ``\\3C ``; the space ends the escape and is not printed), so no quote, backslash, brace or
+    ``</style>`` in a name can end the string or the style sheet. (``escapejs`` is for JavaScript:
+    CSS prints its ``\\u002D`` as ``u002D``.)
+    """
+    text = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):X} " for c in str(value))
+    return mark_safe(text)  # noqa: S308 (nothing above but letters, digits, spaces and escapes)

@@ -42,7 +42,7 @@ def invitation_create(request: AuthedRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation = services.invitation_create(
                 acting_user=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:

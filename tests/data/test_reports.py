@@ -139,6 +139,34 @@ def test_the_pdf_report_renders_with_its_charts(referent_a, activity_year):
     assert "Activity report" in text and "Outgoing mobilities by host country" in text and "Spain" in text
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "CFA Saint-Aubrac",
+        'Le "Fournil" d\'Aubrac \\ } @page { } </style><h1>Injected</h1>',
+        "L'Atelier\n& Co <b>",
+    ],
+)
+def test_the_pdf_footer_prints_the_centre_name_as_typed(referent_a, centre_a, activity_year, name):
+    from pypdf import PdfReader
+
+    centre_a.name, centre_a.short_name = name, ""
+    centre_a.save(update_fields=["name", "short_name"])
+    report = reports.activity_report(
+        user=referent_a,
+        scope=report_scope_resolve(referent_a, f"centre:{centre_a.pk}"),
+        start=YEAR[0],
+        end=YEAR[1],
+    )
+    reader = PdfReader(io.BytesIO(reports.report_pdf(report)))
+    printed = " ".join(name.split())
+    for page in reader.pages:
+        text = page.extract_text()
+        assert f"{printed} · 01/01/2025 – 31/12/2025" in " ".join(text.split())  # the footer, literally
+        assert "Injected" not in text.replace(printed, "")  # nothing escaped the footer's string
+    assert "Activity report" in reader.pages[0].extract_text()  # the stylesheet still applies
+
+
 def test_the_pdf_may_read_static_files_only():
     from django.conf import settings
 

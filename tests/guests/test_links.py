@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+from email import message_from_bytes, policy
 
 import pytest
 import time_machine
@@ -31,9 +32,10 @@ def test_the_email_carries_a_256_bit_secret_and_only_its_hash_is_stored(mobility
     assert key.startswith(link.lookup)
     assert len(secret) >= 43  # 32 random bytes, url-safe base64
     assert link.token_hash == hashlib.sha256(secret.encode()).hexdigest()
-    # The stored e-mail holds a placeholder, never the secret.
+    # The stored e-mail holds a placeholder bound to that message, never the secret.
     assert secret not in stored.body_text + stored.body_html
-    assert f"[[link:{link.pk}]]" in stored.body_text
+    assert f"[[link:{link.pk}:{stored.nonce}]]" in stored.body_text
+    assert stored.placeholders == [["link", str(link.pk)]]
 
 
 def test_the_invitation_is_written_in_the_tutors_language(mobility, referent_a, tutor):
@@ -195,7 +197,11 @@ def test_renewing_from_the_problem_page_sends_a_fresh_link_to_the_address_on_fil
     response = client.post(f"/guest/renew/{link.lookup}/")
     assert response.status_code == 200
     sent = deliver_all()
-    assert [m.to for m in sent] == [["Lucía García <lucia@panaderia-sol.example>"]]
+    [message] = sent
+    to = message_from_bytes(message.message().as_bytes(), policy=policy.default)["To"]
+    assert [(a.display_name, a.addr_spec) for a in to.addresses] == [
+        ("Lucía García", "lucia@panaderia-sol.example")
+    ]
     assert key_from(sent[0]) != key
 
 

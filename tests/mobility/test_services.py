@@ -139,6 +139,29 @@ def test_changing_dates_after_planning_tells_the_employer_again(mobility, refere
     assert OutboundEmail.objects.filter(kind="employer.dates_changed").count() == 1
 
 
+def test_the_employers_emails_print_names_as_typed_in_their_subject_and_text(mobility, referent_a, learner):
+    employer = factories.HostCompanyFactory(kind="sending_employer")
+    contact = factories.ContactFactory(
+        organisation=employer, is_tutor=False, first_name="Zoé", last_name="O'Brien"
+    )
+    services.learner_update(
+        learner=learner,
+        data={"employer": employer, "employer_contact": contact, "last_name": "D'Angelo & Fils"},
+        acting_user=referent_a,
+    )
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    services.mobility_update(
+        mobility=mobility,
+        data={"planned_start": datetime.date(2026, 3, 9), "planned_end": datetime.date(2026, 4, 3)},
+        acting_user=referent_a,
+    )
+    for kind in ("employer.planned", "employer.dates_changed"):
+        mail = OutboundEmail.objects.get(kind=kind)
+        assert "D'Angelo & Fils" in mail.subject + mail.body_text, kind
+        assert "&#x27;" not in mail.subject + mail.body_text and "&amp;" not in mail.subject + mail.body_text
+        assert "Zoé O'Brien" in mail.body_text, kind
+
+
 def test_a_transition_outside_the_workflow_is_refused(mobility, referent_a):
     with pytest.raises(services.TransitionError) as exc:
         services.mobility_transition(

@@ -1,16 +1,21 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partners import services
+from partners.emails import email_body_redacted, email_deliver
 from partners.models import (
     AuditEntry,
     Contact,
+    EmailStatus,
     Invitation,
     Membership,
     Organisation,
@@ -24,6 +29,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+INVITATION_RE = re.compile(r"/accounts/invitation/([A-Za-z0-9_-]+)/")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -290,20 +296,97 @@ def test_replacing_the_signed_copy_is_audited(referent_a, centre_a, host_company
 
 
 # --- Invitations and memberships --------------------------------------------------------------
+def _deliver_invitations() -> list:
+    """Delivers the queued invitations as the worker would; returns the e-mails that left."""
+    start = len(mail.outbox)
+    queued = OutboundEmail.objects.filter(kind="invitation", status=EmailStatus.QUEUED).order_by("pk")
+    for pk in queued.values_list("pk", flat=True):
+        email_deliver(message_id=pk)
+    return mail.outbox[start:]
+
+
+def _token_in(sent) -> str | None:
+    found = INVITATION_RE.search(sent.body)
+    return found.group(1) if found else None
+
+
+def _invite(acting_user, organisation, email="new@montclar.example", **extra):
+    """Invites and delivers: the invitation and the token its e-mail carried."""
+    invitation = services.invitation_create(
+        acting_user=acting_user, email=email, organisation=organisation, role=Role.REFERENT, **extra
+    )
+    return invitation, _token_in(_deliver_invitations()[-1])
+
+
 def test_an_invitation_emails_a_link_in_the_invitees_language(centre_admin_a, centre_a):
-    invitation, token = services.invitation_create(
+    invitation, token = _invite(centre_admin_a, centre_a, email="Nouvelle@Montclar.example", language="en")
+    assert invitation.email == "nouvelle@montclar.example"
+    message = OutboundEmail.objects.get(kind="invitation")
+    assert message.language == "en" and message.status == EmailStatus.SENT
+    assert token and services.invitation_for_token(token) == invitation
+    assert AuditEntry.objects.filter(action="invitation.create", target_id=str(invitation.pk)).exists()
+
+
+def test_the_stored_invitation_email_and_the_admin_hold_no_usable_token(
+    centre_admin_a, centre_a, client_of, operator
+):
+    invitation = services.invitation_create(
+        acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
+    )
+    assert services.invitation_for_token("") is None and Invitation.objects.get().token_hash is None
+    sent = _deliver_invitations()[-1]
+    token = _token_in(sent)
+    assert services.invitation_for_token(token) == invitation  # the link that left works…
+    stored = OutboundEmail.objects.get(kind="invitation")
+    assert token not in stored.body_text + stored.body_html  # …and no copy of it is kept
+    assert not INVITATION_RE.search(stored.body_text + stored.body_html)
+    page = client_of(operator).get(reverse("admin:partners_outboundemail_change", args=[stored.pk]))
+    assert page.status_code == 200
+    assert token not in page.content.decode() and "personal link" in page.content.decode()
+
+
+def test_each_invitation_token_is_made_at_delivery_and_audited_with_the_message(centre_admin_a, centre_a):
+    invitation = services.invitation_create(
+        acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
+    )
+    message = OutboundEmail.objects.get(kind="invitation")
+    assert not AuditEntry.objects.filter(action="invitation.issue").exists()
+    _deliver_invitations()
+    entry = AuditEntry.objects.get(action="invitation.issue")
+    assert (entry.target_id, entry.data["email"]) == (str(invitation.pk), message.pk)
+
+
+def test_a_recipient_whose_name_has_commas_and_at_signs_gets_the_invitation(centre_admin_a, centre_a):
+    from email import message_from_bytes, policy
+
+    from django.core.mail.message import sanitize_address
+
+    services.invitation_create(
         acting_user=centre_admin_a,
-        email="Nouvelle@Montclar.example",
+        email="new@montclar.example",
         organisation=centre_a,
         role=Role.REFERENT,
-        language="en",
+        first_name="Noé, dit «@Noé»;",
+        last_name="Petit",
     )
-    assert invitation.email == "nouvelle@montclar.example"
-    assert token not in invitation.token_hash
+    sent = _deliver_invitations()[-1]
+    on_the_wire = message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+    [address] = on_the_wire["To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Noé, dit «@Noé»; Petit", "new@montclar.example")
+    # What the SMTP backend does with each recipient before it talks to the relay.
+    [recipient] = sent.recipients()
+    assert sanitize_address(recipient, "utf-8").endswith("<new@montclar.example>")
+
+
+def test_the_invitation_prints_names_as_typed_in_its_subject_and_text(centre_admin_a, centre_a):
+    centre_a.name, centre_a.short_name = "L'Atelier & Fils", ""
+    centre_a.save(update_fields=["name", "short_name"])
+    centre_admin_a.first_name, centre_admin_a.last_name = "Zoé", "O'Brien"
+    centre_admin_a.save(update_fields=["first_name", "last_name"])
+    _invite(centre_admin_a, centre_a)
     message = OutboundEmail.objects.get(kind="invitation")
-    assert message.language == "en"
-    assert f"/accounts/invitation/{token}/" in message.body_text
-    assert AuditEntry.objects.filter(action="invitation.create", target_id=str(invitation.pk)).exists()
+    assert "L'Atelier & Fils" in message.subject
+    assert "Zoé O'Brien" in message.body_text and "L'Atelier & Fils" in message.body_text
 
 
 def test_a_referent_cannot_invite(referent_a, centre_a):
@@ -330,9 +413,7 @@ def test_inviting_a_member_again_is_refused(centre_admin_a, centre_a, referent_a
 
 
 def test_accepting_creates_the_account_with_the_chosen_password(centre_admin_a, centre_a):
-    _invitation, token = services.invitation_create(
-        acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
-    )
+    _invitation, token = _invite(centre_admin_a, centre_a)
     user = services.invitation_accept(
         invitation=services.invitation_for_token(token),
         first_name="Noé",
@@ -345,9 +426,7 @@ def test_accepting_creates_the_account_with_the_chosen_password(centre_admin_a, 
 
 
 def test_a_weak_password_is_refused_and_creates_nothing(centre_admin_a, centre_a):
-    invitation, _token = services.invitation_create(
-        acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
-    )
+    invitation, _token = _invite(centre_admin_a, centre_a)
     with pytest.raises(ValidationError) as caught:
         services.invitation_accept(invitation=invitation, first_name="A", last_name="B", password="123")
     assert "password1" in caught.value.message_dict
@@ -357,7 +436,7 @@ def test_a_weak_password_is_refused_and_creates_nothing(centre_admin_a, centre_a
 def test_an_invitation_never_sets_an_existing_accounts_password(
     centre_admin_a, centre_a2, referent_a, chamber_admin
 ):
-    invitation, _token = services.invitation_create(
+    invitation = services.invitation_create(
         acting_user=chamber_admin, email=referent_a.email, organisation=centre_a2, role=Role.READONLY
     )
     with pytest.raises(ValidationError):
@@ -369,28 +448,77 @@ def test_an_invitation_never_sets_an_existing_accounts_password(
 
 
 def test_an_expired_invitation_is_unusable(centre_admin_a, centre_a):
-    invitation, token = services.invitation_create(
-        acting_user=centre_admin_a, email="late@montclar.example", organisation=centre_a, role=Role.REFERENT
-    )
+    invitation, token = _invite(centre_admin_a, centre_a, email="late@montclar.example")
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert services.invitation_for_token(token) is None
 
 
 def test_resending_replaces_the_link(centre_admin_a, centre_a):
-    invitation, old = services.invitation_create(
+    invitation, old = _invite(centre_admin_a, centre_a)
+    services.invitation_resend(invitation=invitation, acting_user=centre_admin_a)
+    assert services.invitation_for_token(old) is None  # at once, before the new e-mail leaves
+    new = _token_in(_deliver_invitations()[-1])
+    assert services.invitation_for_token(new) == invitation
+
+
+def test_an_invitation_email_overtaken_by_a_resend_carries_no_working_link(centre_admin_a, centre_a):
+    invitation = services.invitation_create(
         acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
     )
-    _invitation, new = services.invitation_resend(invitation=invitation, acting_user=centre_admin_a)
-    assert services.invitation_for_token(old) is None
+    services.invitation_resend(invitation=invitation, acting_user=centre_admin_a)
+    first, second = OutboundEmail.objects.filter(kind="invitation").order_by("pk")
+    email_deliver(message_id=second.pk)  # the newer e-mail leaves first (the older one was held up)
+    new = _token_in(mail.outbox[-1])
+    email_deliver(message_id=first.pk)
+    assert _token_in(mail.outbox[-1]) is None
     assert services.invitation_for_token(new) == invitation
 
 
 def test_revoked_invitations_no_longer_work(centre_admin_a, centre_a):
-    invitation, token = services.invitation_create(
+    invitation, token = _invite(centre_admin_a, centre_a)
+    services.invitation_revoke(invitation=invitation, acting_user=centre_admin_a)
+    assert services.invitation_for_token(token) is None
+
+
+def test_an_invitation_revoked_before_its_email_left_carries_no_link(centre_admin_a, centre_a):
+    invitation = services.invitation_create(
         acting_user=centre_admin_a, email="new@montclar.example", organisation=centre_a, role=Role.REFERENT
     )
     services.invitation_revoke(invitation=invitation, acting_user=centre_admin_a)
-    assert services.invitation_for_token(token) is None
+    assert _token_in(_deliver_invitations()[-1]) is None
+    assert Invitation.objects.get(pk=invitation.pk).token_hash is None
+
+
+def test_invitation_emails_stored_before_the_upgrade_keep_no_usable_token(centre_admin_a, centre_a):
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+
+    invitation, old_token = factories.make_invitation(organisation=centre_a, invited_by=centre_admin_a)
+    url = f"{settings.SITE_URL}/accounts/invitation/{old_token}/"
+    stored = {
+        status: OutboundEmail.objects.create(
+            kind="invitation",
+            to=invitation.email,
+            language="fr",
+            subject="Invitation",
+            body_text=f"Choisissez votre mot de passe :\n{url}\n",
+            body_html=f'<a href="{url}">{url}</a>',
+            status=status,
+            related_type="partners.Invitation",
+            related_id=str(invitation.pk),
+        )
+        for status in (EmailStatus.SENT, EmailStatus.QUEUED)
+    }
+    migration = importlib.import_module("partners.migrations.0007_email_secrets_bound_at_queue_time")
+    migration.bind_stored_placeholders(apps, None)
+    for message in stored.values():
+        message.refresh_from_db()
+        assert old_token not in message.body_text + message.body_html
+    assert "personal link" in email_body_redacted(stored[EmailStatus.SENT])
+    token = _token_in(_deliver_invitations()[-1])  # the queued one leaves with a fresh token
+    assert services.invitation_for_token(token) == invitation
 
 
 def test_nobody_changes_their_own_role(centre_admin_a):
