@@ -578,21 +578,37 @@ def export_job_run(*, job_id: int, request: HttpRequest | None = None) -> None:
             status=ExportStatus.FAILED, error=message[:2000], finished_at=timezone.now()
         )
         return
-    filters = {k: v for k, v in job.params.items() if k in AUDITED_FILTERS and v not in (None, "")}
     audit_record(
         action="data.export",
         actor=job.created_by,
         target=job,
         centre_id=_int(job.params.get("centre")),
-        data={
-            "kind": job.kind,
-            "format": job.file_format,
-            "rows": count,
-            "scope": job.scope_label,
-            **filters,
-        },
+        data=_audit_data(job),
         request=request,
     )
+
+
+def export_job_download_record(*, job: ExportJob, user: User, via: str, request: HttpRequest | None) -> None:
+    """Each download of an export file is audited: the file may be taken more than once."""
+    audit_record(
+        action="export.download",
+        actor=user,
+        target=job,
+        centre_id=_int(job.params.get("centre")),
+        data={**_audit_data(job), "via": via},
+        request=request,
+    )
+
+
+def _audit_data(job: ExportJob) -> dict[str, Any]:
+    filters = {k: v for k, v in job.params.items() if k in AUDITED_FILTERS and v not in (None, "")}
+    return {
+        "kind": job.kind,
+        "format": job.file_format,
+        "rows": job.row_count,
+        "scope": job.scope_label,
+        **filters,
+    }
 
 
 #: Filters copied into the audit entry of an export (never personal data).

@@ -170,6 +170,8 @@ class ExportViewSet(mixins.ListModelMixin, ApiViewSet):
         job = self.get_object()
         if job.status != ExportStatus.READY or not job.file:
             raise Http404
-        return serve_private_file(
+        response = serve_private_file(
             job.file, filename=job.file_name, content_type=CONTENT_TYPES[job.file_format]
         )
+        exports.export_job_download_record(job=job, user=request.user, via="api", request=request._request)
+        return response
