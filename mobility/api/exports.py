@@ -118,6 +118,7 @@ class ExportViewSet(mixins.ListModelMixin, ApiViewSet):
     queryset = ExportJob.objects.none()
     action_capabilities = {"create": Capability.EXPORT_DATA}
     throttle_classes = [*ApiViewSet.throttle_classes, HeavyWorkThrottle]
+    file_actions = ("download",)
 
     def get_queryset(self) -> Any:
         return exports.export_jobs_for_user(user=self.request.user)
