@@ -258,6 +258,7 @@ class CertificateViewSet(mixins.ListModelMixin, ApiViewSet):
     default_ordering = ("-issued_at",)
     queryset = Certificate.objects.none()
     action_capabilities = {"create": Capability.ISSUE_CERTIFICATES}
+    file_actions = ("pdf", "credential")
     throttle_classes = [*ApiViewSet.throttle_classes, HeavyWorkThrottle]
 
     def get_queryset(self) -> Any:
@@ -339,6 +340,7 @@ class DocumentJobViewSet(mixins.ListModelMixin, ApiViewSet):
     ordering_fields = ("created_at", "finished_at")
     default_ordering = ("-created_at",)
     queryset = DocumentJob.objects.none()
+    file_actions = ("download",)
 
     def get_queryset(self) -> Any:
         return selectors.job_list_for_user(user=self.request.user)

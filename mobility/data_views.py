@@ -272,7 +272,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         FileFormat.PDF: "application/pdf",
     }[job.file_format]
-    return serve_private_file(job.file, filename=job.file_name, content_type=content_type)
+    response = serve_private_file(job.file, filename=job.file_name, content_type=content_type)
+    exports.export_job_download_record(job=job, user=request.user, via="page", request=request)
+    return response
 
 
 @login_required

@@ -41,6 +41,7 @@ from partners.audit import audit_record
 from partners.models import Organisation, OrganisationKind, User
 from partners.roles import Capability
 
+from .data_budget import export_budget_check
 from .models import (
     Direction,
     Evaluation,
@@ -449,21 +450,6 @@ def _set_progress(job_id: int, done: int) -> None:
         logger.warning("could not record export progress", exc_info=True)
 
 
-def _check_export_rate(*, user: User, request: HttpRequest | None) -> None:
-    """At most EXPORTS_PER_HOUR exports per person and hour, pages and API together: bulk
-    copying of personal data is slowed down, and the attempt is on record."""
-    since = timezone.now() - timedelta(hours=1)
-    if ExportJob.objects.filter(created_by=user, created_at__gte=since).count() < settings.EXPORTS_PER_HOUR:
-        return
-    audit_record(
-        action="export.rate_limited", actor=user, data={"limit": settings.EXPORTS_PER_HOUR}, request=request
-    )
-    raise ValidationError(
-        _("You have requested %(limit)d exports in the last hour: wait a while before the next one.")
-        % {"limit": settings.EXPORTS_PER_HOUR}
-    )
-
-
 def export_job_request(
     *,
     user: User,
@@ -474,7 +460,7 @@ def export_job_request(
     request: HttpRequest | None = None,
 ) -> ExportJob:
     """Records an export; writes it at once when small, otherwise hands it to a worker."""
-    _check_export_rate(user=user, request=request)
+    export_budget_check(user=user, request=request)  # one export's worth of the hour's budget
     if kind in DATA_KINDS:
         if file_format not in (FileFormat.CSV, FileFormat.XLSX):
             raise ValidationError({"file_format": _("Choose CSV or XLSX.")})
@@ -578,21 +564,37 @@ def export_job_run(*, job_id: int, request: HttpRequest | None = None) -> None:
             status=ExportStatus.FAILED, error=message[:2000], finished_at=timezone.now()
         )
         return
-    filters = {k: v for k, v in job.params.items() if k in AUDITED_FILTERS and v not in (None, "")}
     audit_record(
         action="data.export",
         actor=job.created_by,
         target=job,
         centre_id=_int(job.params.get("centre")),
-        data={
-            "kind": job.kind,
-            "format": job.file_format,
-            "rows": count,
-            "scope": job.scope_label,
-            **filters,
-        },
+        data=_audit_data(job),
         request=request,
     )
+
+
+def export_job_download_record(*, job: ExportJob, user: User, via: str, request: HttpRequest | None) -> None:
+    """Each download of an export file is audited: the file may be taken more than once."""
+    audit_record(
+        action="export.download",
+        actor=user,
+        target=job,
+        centre_id=_int(job.params.get("centre")),
+        data={**_audit_data(job), "via": via},
+        request=request,
+    )
+
+
+def _audit_data(job: ExportJob) -> dict[str, Any]:
+    filters = {k: v for k, v in job.params.items() if k in AUDITED_FILTERS and v not in (None, "")}
+    return {
+        "kind": job.kind,
+        "format": job.file_format,
+        "rows": job.row_count,
+        "scope": job.scope_label,
+        **filters,
+    }
 
 
 #: Filters copied into the audit entry of an export (never personal data).

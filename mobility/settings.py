@@ -367,8 +367,10 @@ GROUP_ISSUE_IN_REQUEST = env.int("GROUP_ISSUE_IN_REQUEST", default=25)
 # (the Erasmus+ grant agreement asks beneficiaries to keep records five years after the final
 # payment; centres may need longer for their own audits). Documents follow their type's period.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
-# Abuse limits: exports (pages and API) and personal-data archives per user and hour.
+# Abuse limits: exports (pages and API) and personal-data archives per user and hour. Rows served
+# by API lists of personal data count against the same budget: this many rows make one export.
 EXPORTS_PER_HOUR = env.int("EXPORTS_PER_HOUR", default=30)
+API_LIST_ROWS_PER_EXPORT = env.int("API_LIST_ROWS_PER_EXPORT", default=500)
 PERSONAL_DATA_EXPORTS_PER_HOUR = env.int("PERSONAL_DATA_EXPORTS_PER_HOUR", default=20)
 # Public verification page: requests per minute and per address (uploads count separately).
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)
@@ -416,11 +418,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Learners, mobilities, partners, documents and certificates of the training centres you can see.\n\n"
         "**Authentication**: `Authorization: Bearer <token>` with a personal API token created on your "
-        "account settings page (My account → API tokens). A token acts as you: same centres, same role.\n\n"
+        "account settings page (My account → API tokens). A token acts as you: same centres, same role, "
+        "and only what its scopes allow, chosen when it is created: `read` (GET), `write` (anything "
+        "else), `documents` (file downloads); a request outside them is a 403.\n\n"
         "**Errors** all have one shape: `{status, code, detail, errors: [{field, code, message}]}`, "
         "in the language of `Accept-Language` (en, fr).\n\n"
         "**Lists** are paginated (`page`, `page_size` up to 500), filterable (unknown filters are a 400) "
-        "and sortable (`ordering`). `updated_since` gives what changed since your last synchronisation."
+        "and sortable (`ordering`). `updated_since` gives what changed since your last synchronisation.\n\n"
+        "**Personal data** (learners, mobilities, documents, contacts): pages of more than 100 rows need "
+        "the export capability; every page is audited with its row count and filters, and its rows count "
+        "against your hourly export budget (`API_LIST_ROWS_PER_EXPORT` rows make one of the "
+        "`EXPORTS_PER_HOUR` exports): past it, a 429 with `Retry-After`. For a whole file, request an export."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

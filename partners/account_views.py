@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import services, tokens
 from .forms import ProfileForm
+from .models_tokens import ApiScope
 
 
 @login_required
@@ -54,6 +55,17 @@ class ApiTokenForm(forms.Form):
         required=False,
         initial="90",
     )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("The token may"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[ApiScope.READ],
+        help_text=gettext_lazy(
+            "Give a script only what it needs: a synchronisation that reads does not need to change data "
+            "or to download files (documents, certificates, exports)."
+        ),
+        error_messages={"required": gettext_lazy("Choose what the token may do.")},
+    )
 
 
 def _tokens_context(request: HttpRequest, token_form: ApiTokenForm | None = None) -> dict:
@@ -75,6 +87,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
+                scopes=form.cleaned_data["scopes"],
                 acting_user=request.user,
                 request=request,
             )

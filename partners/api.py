@@ -275,6 +275,7 @@ class ContactViewSet(
     ordering_fields = ("last_name", "first_name", "created_at", "updated_at")
     default_ordering = ("last_name", "first_name")
     queryset = Contact.objects.none()  # for the schema only; requests use the scoped queryset
+    personal_data = True  # people: the API's pagination counts and audits each page
 
     def get_queryset(self) -> Any:
         access = get_access(self.request.user)

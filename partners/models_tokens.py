@@ -12,6 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class ApiScope(models.TextChoices):
+    """What a token may do, chosen when it is created (within what its user may do)."""
+
+    READ = "read", _("Read data")
+    WRITE = "write", _("Change data")
+    DOCUMENTS = "documents", _("Download files")
+
+
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -24,6 +32,12 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        blank=True,
+        help_text=_("What the token may do: read, write, documents (download files)."),
+    )
 
     class Meta:
         verbose_name = _("API token")
@@ -41,3 +55,8 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+    @property
+    def scope_labels(self) -> str:
+        labels = dict(ApiScope.choices)
+        return ", ".join(str(labels[s]) for s in ApiScope.values if s in self.scopes)

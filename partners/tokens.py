@@ -2,13 +2,15 @@
 
 A token is 256 random bits behind a readable prefix (``mob_``); the database keeps only its
 SHA-256, so a leaked database does not leak usable tokens. A token acts as its user: the same
-memberships, the same scope, nothing more.
+memberships, the same scope, nothing more — and only what its scopes allow (read, write, download
+files), chosen when it is created.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .models import User
-from .models_tokens import ApiToken
+from .models_tokens import ApiScope, ApiToken
 
 TOKEN_PREFIX = "mob_"  # noqa: S105  (a marker that lets secret scanners spot tokens, not a secret)
 #: Characters of the token shown in lists (the marker and 8 random characters: ~48 bits, not a secret).
@@ -31,6 +33,8 @@ SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 MAX_ACTIVE_TOKENS = 10
 #: Lifetimes offered when creating a token, in days (None: until revoked).
 LIFETIMES: tuple[int | None, ...] = (30, 90, 365, None)
+#: Every scope, in the order they are listed.
+ALL_SCOPES: tuple[str, ...] = tuple(ApiScope.values)
 #: ``last_used_at`` is refreshed at most this often: a busy script must not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -79,6 +83,7 @@ def api_token_create(
     user: User,
     name: str,
     expires_in_days: int | None,
+    scopes: Iterable[str],
     acting_user: User,
     request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
@@ -90,6 +95,9 @@ def api_token_create(
         raise ValidationError({"name": _("Give the token a name, for example the script that uses it.")})
     if expires_in_days not in LIFETIMES:
         raise ValidationError({"expires_in_days": _("Choose one of the proposed lifetimes.")})
+    asked = set(scopes)
+    if not asked or not asked <= set(ALL_SCOPES):
+        raise ValidationError({"scopes": _("Choose what the token may do: read, write, download files.")})
     if second_factor_missing(user):
         raise ValidationError(_("Set up two-factor authentication before creating an API token."))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 32 bytes = 256 random bits
@@ -101,6 +109,7 @@ def api_token_create(
         token_hash=api_token_hash(raw),
         created_at=now,
         expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        scopes=[scope for scope in ALL_SCOPES if scope in asked],
     )
     token.full_clean()
     with transaction.atomic():
@@ -116,7 +125,7 @@ def api_token_create(
             action="api_token.create",
             actor=acting_user,
             target=token,
-            data={"prefix": token.prefix, "expires_in_days": expires_in_days},
+            data={"prefix": token.prefix, "expires_in_days": expires_in_days, "scopes": token.scopes},
             request=request,
         )
     return token, raw

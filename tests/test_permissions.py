@@ -19,6 +19,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from partners.models import AuditEntry
+
 from .permissions import collect
 from .permissions.base import LOGIN, ROLES, Family, Route, World, guest_client, tutor_client
 
@@ -176,16 +178,36 @@ def test_route_answers_each_role_as_the_matrix_says(pattern: Pattern, world: Wor
     markers = learner_markers(world, names=pattern.key not in SHOWS_THE_HOLDER)
     for role, client in cast.items():
         with transaction.atomic():
+            last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
             response = getattr(client, entry.method)(url, data) if entry.method != "get" else client.get(url)
+            audited = any(
+                map(is_taking_away, AuditEntry.objects.filter(id__gt=last).values_list("action", flat=True))
+            )
             transaction.set_rollback(True)
         got = outcome(response)
         if not _matches(entry.expect[role], got):
             failures.append(f"{role}: expected {entry.expect[role]}, got {got}")
+        if is_file(response) and pattern.key not in FILES_WITHOUT_PERSONAL_DATA and not audited:
+            failures.append(f"{role}: a file was sent and no audit entry says who took it")
         if role in OUTSIDERS:
             leaked = [m for m in markers if m in readable_body(response)]
             if leaked:
                 failures.append(f"{role}: the answer shows centre A's learner data {leaked}")
     assert not failures, f"{entry.method.upper()} {url}\n  " + "\n  ".join(failures)
+
+
+#: Files that hold no personal data: blank import templates.
+FILES_WITHOUT_PERSONAL_DATA = frozenset({"data:import-template"})
+
+
+def is_taking_away(action: str) -> bool:
+    """Audit actions that record data leaving the platform: a download, an export."""
+    return action.endswith(".download") or action in ("data.export", "learner.personal_data_export")
+
+
+def is_file(response) -> bool:
+    """A file handed over (a download), as opposed to a page or a JSON answer."""
+    return response.status_code == 200 and "attachment" in response.get("Content-Disposition", "")
 
 
 #: Who must never see anything of centre A's learners: a stranger, another centre's referent, the

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from partners.access import get_access
 from partners.models import Organisation
-from partners.models_tokens import ApiToken
+from partners.models_tokens import ApiScope, ApiToken
 
 from .base import StrictQueryMixin
 from .permissions import ScopedMember
@@ -35,6 +35,10 @@ class CurrentTokenSerializer(serializers.Serializer):
     prefix = serializers.CharField()
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiScope.choices),
+        help_text="What the token may do: read, write, documents (download files).",
+    )
 
 
 class MeSerializer(serializers.Serializer):
@@ -73,6 +77,7 @@ class MeView(StrictQueryMixin, APIView):
                     "prefix": token.prefix,
                     "created_at": token.created_at,
                     "expires_at": token.expires_at,
+                    "scopes": token.scopes,
                 }
                 if token
                 else None

@@ -123,6 +123,10 @@ class ApiViewSet(StrictQueryMixin, viewsets.GenericViewSet):
 
     write_capability: Capability | None = Capability.MANAGE_LEARNERS
     action_capabilities: dict[str, Capability] = {}
+    #: actions that send a file: a token needs the ``documents`` scope for them
+    file_actions: tuple[str, ...] = ()
+    #: whether the list serves personal data (paged and counted by ``pagination.Pagination``)
+    personal_data = False
     #: query parameters an action accepts besides filters, ordering and pagination
     action_query_params: dict[str, tuple[str, ...]] = {}
 

@@ -106,8 +106,10 @@ class DocumentViewSet(mixins.ListModelMixin, ApiViewSet):
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields = ("created_at", "updated_at", "valid_until", "original_name")
     queryset = Document.objects.none()
+    personal_data = True
 
     parser_classes = [MultiPartParser]  # only the upload has a body
+    file_actions = ("download",)
 
     def get_queryset(self) -> Any:
         return selectors.document_list_for_user(user=self.request.user)

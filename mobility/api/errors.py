@@ -88,6 +88,7 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler, extended to Django's exceptions and to the one error shape."""
+    from mobility.data_budget import ExportBudgetExceeded
     from mobility.services import TransitionError
     from partners.access import OutOfScope
     from partners.audit import audit_denied
@@ -101,6 +102,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         audit_denied(request=request, status=403)
 
     headers: dict[str, str] = {}
+    if isinstance(exc, ExportBudgetExceeded):  # the hour's budget of personal data: a rate limit
+        throttled = exceptions.Throttled(wait=exc.retry_after)
+        throttled.detail = exceptions.ErrorDetail(exc.messages[0], code="throttled")
+        exc = throttled
     if isinstance(exc, TransitionError):
         errors = _flatten_django(exc)
         for error in errors:

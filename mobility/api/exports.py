@@ -118,6 +118,7 @@ class ExportViewSet(mixins.ListModelMixin, ApiViewSet):
     queryset = ExportJob.objects.none()
     action_capabilities = {"create": Capability.EXPORT_DATA}
     throttle_classes = [*ApiViewSet.throttle_classes, HeavyWorkThrottle]
+    file_actions = ("download",)
 
     def get_queryset(self) -> Any:
         return exports.export_jobs_for_user(user=self.request.user)
@@ -170,6 +171,8 @@ class ExportViewSet(mixins.ListModelMixin, ApiViewSet):
         job = self.get_object()
         if job.status != ExportStatus.READY or not job.file:
             raise Http404
-        return serve_private_file(
+        response = serve_private_file(
             job.file, filename=job.file_name, content_type=CONTENT_TYPES[job.file_format]
         )
+        exports.export_job_download_record(job=job, user=request.user, via="api", request=request._request)
+        return response

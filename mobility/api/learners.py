@@ -148,6 +148,7 @@ class LearnerViewSet(mixins.ListModelMixin, ApiViewSet):
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields = ("last_name", "first_name", "date_of_birth", "created_at", "updated_at")
     queryset = Learner.objects.none()
+    personal_data = True
 
     def get_queryset(self) -> Any:
         return selectors.learner_list_for_user(user=self.request.user)

@@ -433,6 +433,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
         "updated_at",
     )
     queryset = Mobility.objects.none()
+    personal_data = True
 
     def get_queryset(self) -> Any:
         return selectors.mobility_list_for_user(user=self.request.user)

@@ -9,7 +9,11 @@ The rules are the ones of ``mobility.services`` and the models: learners are che
 ``Learner.clean_fields()`` + ``Learner.clean()`` and the uniqueness rule of ``learner_create``,
 then written in bulk (10,000 rows in seconds); mobilities are checked with the services' own
 ``_derive`` + ``full_clean`` + ``_validate_mobility`` and written through ``mobility_create`` /
-``mobility_update`` (checklists, follow-ups, employer e-mails included).
+``mobility_update`` (checklists, follow-ups, employer e-mails included); host companies and their
+tutors through the partner services (``organisation_update``, ``contact_create``,
+``contact_update``), so an import may change only what the importer could change on the pages, and
+each change is audited. A matched entry or tutor that another centre manages is left as it is, with a
+warning on its row.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from partners.access import get_access, require_capability
+from partners.access import require_capability
 from partners.models import Contact, Organisation, OrganisationKind, normalise_name
 from partners.roles import Capability
+from partners.selectors import contact_can_edit, organisation_can_edit
 
 from ..models import ActivityType, Learner, Mobility, MobilityStatus, Project, Qualification
 from ..resources import Column, LearnerResource, MobilityResource, OrganisationResource, columns_of
@@ -602,18 +607,10 @@ class OrganisationImporter(Importer):
         self.directory = _Directory(network_of(self.centre), kinds=DIRECTORY_KINDS)
         ids = [o.pk for o in self.directory.rows]
         self.contacts: dict[int, list[Contact]] = defaultdict(list)
-        for contact in Contact.objects.filter(organisation_id__in=ids):
+        for contact in Contact.objects.filter(organisation_id__in=ids).select_related("organisation"):
             self.contacts[contact.organisation_id].append(contact)
         self.in_file = _FileOrganisations()
         self.seen_tutors: dict[tuple[int, str], int] = {}
-        access = get_access(self.user)
-        self.editable_centres = access.centres_with(Capability.EDIT_PARTNERS)
-        self.edits_network = network_of(self.centre) in access.orgs_with(Capability.EDIT_PARTNERS)
-
-    def may_edit(self, organisation: Organisation) -> bool:
-        if organisation.owner_centre_id is None:
-            return self.edits_network
-        return organisation.owner_centre_id in self.editable_centres or self.edits_network
 
     def check_row(self, result: RowResult, values: dict[str, Any]) -> None:
         org_values = self.given(values, ORGANISATION_FIELDS)
@@ -679,7 +676,7 @@ class OrganisationImporter(Importer):
             organisation = copy.copy(matches[0])
             data = {k: v for k, v in org_values.items() if k != "kind"}
             changes = self.changed(organisation, data)
-            if changes and not self.may_edit(organisation):
+            if changes and not organisation_can_edit(user=self.user, organisation=organisation):
                 result.warnings.append(
                     _("“%(name)s” is kept as the directory has it: another centre manages this entry.")
                     % {"name": organisation.name}
@@ -736,11 +733,20 @@ class OrganisationImporter(Importer):
         if "languages" in data and "preferred_language" not in data:
             data.setdefault("preferred_language", data["languages"][0])
         if existing is not None:
-            contact = copy.copy(existing)
-            changes = self.changed(contact, data)
-            if not contact.is_tutor:
+            changes = self.changed(existing, data)
+            if not existing.is_tutor:
                 changes.append("is_tutor")
                 data["is_tutor"] = True
+            if changes and not contact_can_edit(user=self.user, contact=existing):
+                # The rule of the contact's page: the centre that added the person edits them.
+                result.warnings.append(
+                    _(
+                        "The tutor “%(name)s” is kept as the directory has them: another centre manages this person."
+                    )
+                    % {"name": existing.full_name}
+                )
+                return existing, []
+            contact = copy.copy(existing)
         else:
             contact = Contact(organisation=plan.organisation if plan.organisation.pk else None, is_tutor=True)
             changes = list(data)
@@ -754,6 +760,11 @@ class OrganisationImporter(Importer):
         return contact, [c for c in changes if existing is not None]
 
     def write(self, results: Iterable[RowResult], progress: Progress | None = None) -> None:
+        """Through the partner services, as the pages write: their permission checks and audit entries."""
+        from partners import services as partners
+
+        stored = {o.pk: o for o in self.directory.rows}
+        stored_contacts = {c.pk: c for contacts in self.contacts.values() for c in contacts}
         rows = [r for r in results if r.plan is not None and r.outcome in (NEW, UPDATED)]
         for done, result in enumerate(rows, start=1):
             plan, tutor = result.plan
@@ -765,15 +776,27 @@ class OrganisationImporter(Importer):
                         acting_user=self.user,
                     )
                 elif plan.changes:
-                    plan.organisation.save(update_fields=[*plan.changes, "updated_at"])
+                    plan.organisation, _changed = partners.organisation_update(
+                        organisation=stored[plan.organisation.pk],
+                        acting_user=self.user,
+                        data={name: getattr(plan.organisation, name) for name in plan.changes},
+                        confirm_duplicate=True,  # matched against the directory when checked
+                    )
                 plan.written = True
             if tutor is not None:
                 contact, changes = tutor
                 if contact.pk is None:
-                    contact.organisation = plan.organisation
-                    contact.save()
+                    partners.contact_create(
+                        organisation=plan.organisation,
+                        acting_user=self.user,
+                        data={name: getattr(contact, name) for name in partners.CONTACT_FIELDS},
+                    )
                 elif changes:
-                    contact.save(update_fields=[*changes, "updated_at"])
+                    partners.contact_update(
+                        contact=stored_contacts[contact.pk],
+                        acting_user=self.user,
+                        data={name: getattr(contact, name) for name in changes},
+                    )
             if progress and (done % 100 == 0 or done == len(rows)):
                 progress(done, len(rows))
 

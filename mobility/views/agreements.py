@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from partners.audit import audit_record
 from partners.uploads import serve_private_file
 
 from .. import guidance, selectors, services
@@ -199,4 +200,14 @@ def agreement_version(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def signature_scan(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     signature = selectors.signature_get_for_user(user=request.user, pk=pk)
-    return serve_private_file(signature.scan)
+    response = serve_private_file(signature.scan)
+    mobility = signature.agreement.mobility
+    audit_record(
+        action="signature.download",
+        actor=request.user,
+        target=signature,
+        centre_id=mobility.centre_id,
+        data={"learner": mobility.participant_id, "mobility": mobility.pk, "party": signature.party},
+        request=request,
+    )
+    return response

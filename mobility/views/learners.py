@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from partners.access import get_access, require_capability
+from partners.audit import audit_record
 from partners.roles import Capability
 from partners.uploads import serve_private_file
 
@@ -182,7 +183,16 @@ def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def consent_scan(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     consent = selectors.consent_get_for_user(user=request.user, pk=pk)
-    return serve_private_file(consent.scan)
+    response = serve_private_file(consent.scan)
+    audit_record(
+        action="consent.download",
+        actor=request.user,
+        target=consent,
+        centre_id=consent.learner.centre_id,
+        data={"learner": consent.learner_id},
+        request=request,
+    )
+    return response
 
 
 @staff_required

@@ -7,15 +7,15 @@ from rest_framework.test import APIClient
 
 from mobility import services
 from mobility.models import DocumentType
-from partners.tokens import api_token_create
+from partners.tokens import ALL_SCOPES, api_token_create
 
 from .. import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def token_for(user, name="script"):
-    _token, raw = api_token_create(user=user, name=name, expires_in_days=30, acting_user=user)
+def token_for(user, name="script", scopes=ALL_SCOPES):
+    _token, raw = api_token_create(user=user, name=name, expires_in_days=30, scopes=scopes, acting_user=user)
     return raw
 
 

@@ -36,6 +36,17 @@ def test_a_small_export_is_ready_at_once_and_downloads_as_csv(api_as, referent_a
     assert world_a["learner"].last_name in text
 
 
+def test_downloading_an_export_file_through_the_api_is_audited(api_as, referent_a, world_a):
+    from partners.models import AuditEntry
+
+    client = api_as(referent_a)
+    job = client.post(URL, {"kind": "learners", "file_format": "csv"}, format="json").json()
+    assert client.get(f"{URL}{job['id']}/download/").status_code == 200
+    entry = AuditEntry.objects.get(action="export.download")
+    assert (entry.actor, entry.target_id) == (referent_a, str(job["id"]))
+    assert (entry.data["kind"], entry.data["rows"], entry.data["via"]) == ("learners", 1, "api")
+
+
 def test_formulas_in_the_data_are_neutralised_in_the_file(api_as, referent_a, centre_a):
     factories.LearnerFactory(centre=centre_a, last_name='=HYPERLINK("http://evil.example","x")')
     client = api_as(referent_a)

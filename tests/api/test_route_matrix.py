@@ -316,3 +316,46 @@ def test_every_route_answers_each_role_as_the_matrix_says(clients, world):
                         f"{name} {method.upper()} {url} — {role}: expected {expected[role]}, got {response.status_code}"
                     )
     assert not failures, "\n".join(failures)
+
+
+SCOPES = ("read", "write", "documents")
+
+
+def test_every_route_needs_the_scope_of_what_it_does(referent_a, world):
+    """A file download needs ``documents``, another GET ``read``, anything else ``write``; a token
+    without that scope gets a 403, a token with only that scope what the matrix says."""
+    tokens = {scope: token_for(referent_a, scopes=[scope]) for scope in SCOPES}
+    tokens["all"] = token_for(referent_a)
+    failures = []
+    for name, entries in MATRIX.items():
+        for method, url_of, body_of, expected in entries:
+            if not 200 <= expected["referent_a"] < 300 or name in PUBLIC:
+                continue
+            url, body = url_of(world), (body_of(world) if body_of else None)
+
+            def call(token, method=method, url=url, body=body):
+                client = APIClient()
+                client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens[token]}")
+                with transaction.atomic():
+                    send = getattr(client, method)
+                    response = send(url, body, format="json") if body is not None else send(url)
+                    transaction.set_rollback(True)
+                return response
+
+            full = call("all")
+            if "attachment" in full.get("Content-Disposition", ""):
+                needed = "documents"
+            else:
+                needed = "read" if method == "get" else "write"
+            for scope in SCOPES:
+                got = call(scope).status_code
+                want = expected["referent_a"] if scope == needed else 403
+                if got != want:
+                    failures.append(
+                        f"{method.upper()} {url} with a “{scope}” token: expected {want}, got {got}"
+                    )
+    assert not failures, "\n".join(failures)
+
+
+#: Routes anyone may call (the schema and its documentation pages): no token, no scope.
+PUBLIC = {"api-schema", "api-docs", "api-redoc"}

@@ -120,6 +120,27 @@ def test_export_pages_neutralise_formulas(kind, file_format, client_of, referent
     assert b"HYPERLINK" in data or file_format == "xlsx"
 
 
+def test_downloading_an_export_file_from_the_page_is_audited(client_of, referent_a, centre_a, media):
+    factories.LearnerFactory.create_batch(2, centre=centre_a)
+    client = client_of(referent_a)
+    client.post("/data/exports/", {"kind": "learners", "file_format": "csv", "centre": centre_a.pk})
+    job = ExportJob.objects.get()
+    assert client.get(f"/data/exports/{job.pk}/download/").status_code == 200
+    entry = AuditEntry.objects.get(action="export.download")
+    assert (entry.actor, entry.target_type, entry.target_id) == (
+        referent_a,
+        "mobility.ExportJob",
+        str(job.pk),
+    )
+    assert entry.centre_id == centre_a.pk
+    assert {k: entry.data[k] for k in ("kind", "format", "rows", "via")} == {
+        "kind": "learners",
+        "format": "csv",
+        "rows": 2,
+        "via": "page",
+    }
+
+
 def test_the_command_line_neutralises_formulas(tmp_path, evil_learner):
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"learners.{fmt}"

@@ -4,7 +4,7 @@ import pytest
 
 from mobility.imports import services
 from mobility.models import ImportStatus, Mobility
-from partners.models import Contact, Organisation, OrganisationKind
+from partners.models import AuditEntry, Contact, Organisation, OrganisationKind
 
 from .. import factories
 from .conftest import csv_upload, host_company
@@ -80,6 +80,69 @@ def test_another_centres_entry_is_not_overwritten(centre_a, centre_a2, referent_
     services.import_batch_confirm(batch=batch, acting_user=referent_a)
     other.refresh_from_db()
     assert other.website == ""
+
+
+TUTOR_OF_PANADERIA = (
+    "Raison sociale;Pays;Ville;OID;Prénom tuteur;Nom tuteur;Mail tuteur;Téléphone tuteur\n"
+    "Panadería Ejemplo S.L.;ES;Valencia;E10234567;Lucía;García;lucia@panaderia.example;+34 600 000 001\n"
+)
+
+
+def test_a_tutor_the_importer_may_not_edit_is_left_unchanged_with_a_warning(
+    centre_a, centre_a2, referent_a, client_of, media
+):
+    other = host_company(centre_a2, name="Panadería Ejemplo S.L.", city="Valencia", oid="E10234567")
+    tutor = factories.ContactFactory(
+        organisation=other, owner_centre=centre_a2, first_name="Lucía", last_name="García",
+        email="lucia@panaderia.example", phone="+34 600 999 999",
+    )  # fmt: skip
+    # The same rule as the contact's page: centre A's referent may not edit centre A2's tutor.
+    assert client_of(referent_a).post(f"/partners/contacts/{tutor.pk}/edit/", {}).status_code == 403
+    batch = _run("organisations", centre_a, referent_a, TUTOR_OF_PANADERIA)
+    [row] = batch.report["rows"]
+    assert row["outcome"] == "unchanged"
+    assert "Lucía García" in row["warnings"][0] and "another centre" in row["warnings"][0]
+    services.import_batch_confirm(batch=batch, acting_user=referent_a)
+    tutor.refresh_from_db()
+    assert tutor.phone == "+34 600 999 999"
+    assert not AuditEntry.objects.filter(action="contact.update").exists()
+
+
+def test_a_tutor_changed_by_an_import_is_audited_contact_by_contact(centre_a, referent_a, media):
+    company = host_company(centre_a, name="Panadería Ejemplo S.L.", city="Valencia", oid="E10234567")
+    tutor = factories.ContactFactory(
+        organisation=company, owner_centre=centre_a, first_name="Lucía", last_name="García",
+        email="lucia@panaderia.example", phone="+34 600 999 999",
+    )  # fmt: skip
+    batch = _run("organisations", centre_a, referent_a, TUTOR_OF_PANADERIA)
+    assert batch.report["rows"][0]["outcome"] == "updated"
+    services.import_batch_confirm(batch=batch, acting_user=referent_a)
+    tutor.refresh_from_db()
+    assert tutor.phone == "+34 600 000 001"
+    entry = AuditEntry.objects.get(action="contact.update")
+    assert (entry.actor, entry.target_id, entry.centre_id) == (referent_a, str(tutor.pk), centre_a.pk)
+    assert entry.data["changes"] == {"phone": None}  # the field's name, never its value
+
+
+def test_organisations_and_tutors_added_or_changed_by_an_import_are_audited(centre_a, referent_a, media):
+    company = host_company(
+        centre_a, name="Panadería Ejemplo S.L.", city="Valencia", oid="E10234567", website=""
+    )
+    text = (
+        "Raison sociale;Pays;Ville;OID;Site web;Prénom tuteur;Nom tuteur;Mail tuteur\n"
+        "Panadería Ejemplo S.L.;ES;Valencia;E10234567;https://panaderia.example;Pablo;Ruiz;pablo@panaderia.example\n"
+    )
+    services.import_batch_confirm(
+        batch=_run("organisations", centre_a, referent_a, text), acting_user=referent_a
+    )
+    pablo = Contact.objects.get(email="pablo@panaderia.example")
+    assert pablo.owner_centre_id == centre_a.pk  # the importer's centre, as when added on the page
+    assert AuditEntry.objects.filter(
+        action="contact.create", target_id=str(pablo.pk), actor=referent_a
+    ).exists()
+    assert AuditEntry.objects.filter(
+        action="organisation.update", target_id=str(company.pk), actor=referent_a
+    ).exists()
 
 
 def test_an_unreadable_cell_gets_one_message_not_a_second_blank_one(centre_a, referent_a, media):

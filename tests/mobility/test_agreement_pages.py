@@ -157,3 +157,32 @@ def test_too_many_outcomes_for_a_short_stay_are_pointed_out(mobility, referent_a
 
 def test_read_only_staff_cannot_open_the_agreement_form(client_of, readonly_a, mobility):
     assert client_of(readonly_a).get(f"/mobilities/{mobility.pk}/agreement/").status_code == 403
+
+
+def test_downloading_a_signature_scan_is_audited_with_the_learner_and_its_centre(
+    client_of, referent_a, readonly_a, mobility, agreement
+):
+    from partners.models import AuditEntry
+
+    from .conftest import pdf
+
+    signature = services.agreement_sign(
+        agreement=agreement,
+        party=Party.HOST,
+        signer_name="Lucía Ortega",
+        method=SignatureMethod.OUTSIDE,
+        scan=pdf("firma.pdf"),
+        acting_user=referent_a,
+    )
+    assert client_of(readonly_a).get(f"/signatures/{signature.pk}/scan/").status_code == 200
+    entry = AuditEntry.objects.get(action="signature.download")
+    assert (entry.actor, entry.target_type, entry.target_id) == (
+        readonly_a,
+        "mobility.Signature",
+        str(signature.pk),
+    )
+    assert (entry.centre_id, entry.data["learner"], entry.data["mobility"]) == (
+        mobility.centre_id,
+        mobility.participant_id,
+        mobility.pk,
+    )

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mobility import services
 from mobility.models import Document, DocumentType, Learner, ParentalConsent
 from partners.models import AuditEntry
 
@@ -167,6 +168,26 @@ def test_a_parental_consent_is_recorded_with_its_scan(client_of, referent_a, lea
     assert consent.scan.name.endswith(".pdf")
     download = client_of(referent_a).get(f"/consents/{consent.pk}/scan/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+
+
+def test_downloading_a_consent_scan_is_audited_with_the_learner_and_its_centre(
+    client_of, referent_a, readonly_a, learner
+):
+    consent = services.consent_record(
+        learner=learner,
+        given_on=datetime.date(2026, 1, 10),
+        given_by="Claire Moreau",
+        scan=pdf(),
+        acting_user=referent_a,
+    )
+    assert client_of(readonly_a).get(f"/consents/{consent.pk}/scan/").status_code == 200
+    entry = AuditEntry.objects.get(action="consent.download")
+    assert (entry.actor, entry.target_type, entry.target_id) == (
+        readonly_a,
+        "mobility.ParentalConsent",
+        str(consent.pk),
+    )
+    assert (entry.centre_id, entry.data["learner"]) == (learner.centre_id, learner.pk)
 
 
 def test_a_consent_scan_with_a_lying_extension_is_refused_and_nothing_is_saved(

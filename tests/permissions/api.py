@@ -82,7 +82,7 @@ def api_token(w):
     from partners.tokens import api_token_create
 
     token, _raw = api_token_create(
-        user=w.referent_a, name="script", expires_in_days=30, acting_user=w.referent_a
+        user=w.referent_a, name="script", expires_in_days=30, scopes=["read"], acting_user=w.referent_a
     )
     return token
 
@@ -162,7 +162,7 @@ ROUTES = [
         "api_token_create",
         expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=200),
         method="post",
-        data=lambda w: {"name": "Nightly sync", "expires_in_days": "30"},
+        data=lambda w: {"name": "Nightly sync", "expires_in_days": "30", "scopes": ["read"]},
     ),
     Route(
         "api_token_revoke",
