@@ -4,6 +4,7 @@ Django emits these signals for every login path (the main login page, the admin,
 is why the bookkeeping lives here rather than in one view.
 """
 
+from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -19,6 +20,12 @@ def _on_login(sender, request, user, **kwargs):
 
         mark_session_start(request)
     audit_record(action="auth.login", actor=user, target=user, request=request)
+
+
+@receiver(password_reset)
+def _on_password_reset(sender, request, user, **kwargs):
+    # The lock message says "or reset your password": the reset proved the mailbox, the lock goes.
+    lockout.reset_account(user.email)
 
 
 @receiver(user_logged_out)
