@@ -346,6 +346,25 @@ def test_a_wrong_code_is_refused_and_five_wrong_codes_block(client, mobility, in
     assert b"Too many wrong codes" in response.content
 
 
+def test_codes_tried_from_one_address_are_throttled_whatever_the_code_request(
+    client, mobility, invite, monkeypatch
+):
+    monkeypatch.setattr(guests, "CODE_CHECKS_PER_IP", 3)
+    invite(mobility)
+    answers = []
+    for n in range(2):  # two code requests (two sessions) from the same address
+        client.cookies.clear()
+        client.post("/guest/lost/", {"email": f"someone{n}@elsewhere.example"}, REMOTE_ADDR="203.0.113.9")
+        for _ in range(2):
+            answers.append(client.post("/guest/code/", {"code": "000000"}, REMOTE_ADDR="203.0.113.9").content)
+    assert [b"not the one we sent" in answer for answer in answers] == [True, True, True, False]
+    assert b"Too many codes were tried from your network" in answers[-1]
+    client.cookies.clear()
+    client.post("/guest/lost/", {"email": "lucia@panaderia-sol.example"}, REMOTE_ADDR="198.51.100.20")
+    other = client.post("/guest/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.20")
+    assert b"not the one we sent" in other.content
+
+
 def test_lost_link_requests_are_rate_limited_per_address(client, mobility, invite):
     invite(mobility)
     for _ in range(guests.LOST_LINK_LIMIT_PER_ADDRESS + 2):
