@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from . import lockout
 from .audit import audit_record
+from .services import user_address_verify
 
 
 @receiver(user_logged_in)
@@ -24,8 +25,10 @@ def _on_login(sender, request, user, **kwargs):
 
 @receiver(password_reset)
 def _on_password_reset(sender, request, user, **kwargs):
-    # The lock message says "or reset your password": the reset proved the mailbox, the lock goes.
+    # The reset link proved the mailbox: the account's lock goes (the lock message says "or reset
+    # your password"), and the address counts as verified (a second factor can be set up).
     lockout.reset_account(user.email)
+    user_address_verify(user=user, proof="password_reset", request=request)
 
 
 @receiver(user_logged_out)

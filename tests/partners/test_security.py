@@ -249,6 +249,55 @@ def test_setting_up_totp_also_creates_recovery_codes(client, referent_a, setting
     assert client.get("/partners/").status_code == 200
 
 
+def reset_password(client, email, password):
+    client.post("/accounts/password/reset/", {"email": email})
+    form = client.get(reset_link(), follow=True)
+    client.post(form.redirect_chain[-1][0], {"password1": password, "password2": password})
+
+
+def enrol_totp(client, password):
+    assert client.get("/partners/").url == "/accounts/2fa/totp/activate/"
+    client.post("/accounts/reauthenticate/", {"password": password})
+    page = client.get("/accounts/2fa/totp/activate/", follow=True)
+    # allauth sends someone with an unverified address back to /accounts/2fa/ with an error.
+    assert page.redirect_chain == [], [str(m) for m in page.context["messages"]]
+    return client.post(
+        "/accounts/2fa/totp/activate/", {"code": totp_code(client.session[SECRET_SESSION_KEY])}
+    )
+
+
+def test_invited_staff_enrol_totp_even_after_resetting_their_password(
+    client, centre_admin_a, centre_a, settings
+):
+    """Production: MFA required. Opening the e-mailed invitation proved the address."""
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    invitation, token = factories.make_invitation(organisation=centre_a, invited_by=centre_admin_a)
+    client.get(f"/accounts/invitation/{token}/")
+    chosen = "une-phrase-longue-42"
+    client.post(
+        "/accounts/invitation/",
+        {"first_name": "Noé", "last_name": "Petit", "password1": chosen, "password2": chosen},
+    )
+    client.post("/accounts/logout/")
+    password = "la-nouvelle-phrase-43"  # forgotten at once, as happens
+    reset_password(client, invitation.email, password)
+    login(client, invitation.email, password)
+    response = enrol_totp(client, password)
+    assert response.status_code == 302, response.content.decode()
+    assert Authenticator.objects.filter(user__email=invitation.email, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/partners/").status_code == 200
+
+
+def test_an_operator_who_reset_the_password_can_enrol_totp(client, operator, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    password = "la-nouvelle-phrase-43"
+    reset_password(client, operator.email, password)
+    login(client, operator.email, password)
+    response = enrol_totp(client, password)
+    assert response.status_code == 302, response.content.decode()
+    assert Authenticator.objects.filter(user=operator, type=Authenticator.Type.TOTP).exists()
+
+
 def test_a_password_alone_does_not_log_in_an_account_with_totp(client, referent_a):
     TOTP.activate(referent_a, "JBSWY3DPEHPK3PXP")
     response = login(client, referent_a.email)
