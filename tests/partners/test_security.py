@@ -106,6 +106,16 @@ def test_the_admin_login_from_an_address_over_its_limit_points_to_the_main_login
     assert login(client, operator.email).url == "/accounts/login/code/confirm/"
 
 
+def test_a_locked_account_still_logs_in_with_an_emailed_code(client, referent_a, settings):
+    """The lock stops password guessing; someone who reads the account's mailbox is not locked out."""
+    settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 3
+    for _ in range(3):
+        login(client, referent_a.email, "wrong-password", ip="203.0.113.9")
+    client.post("/accounts/login/code/", {"email": referent_a.email})
+    client.post("/accounts/login/code/confirm/", {"code": login_code()})
+    assert logged_in(client)
+
+
 def test_resetting_the_password_lifts_the_account_lock(client, referent_a, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 3
     for _ in range(3):
