@@ -66,6 +66,23 @@ def test_an_address_over_its_limit_must_add_an_emailed_code_to_the_right_passwor
     assert logged_in(client)
 
 
+def test_the_code_asked_from_a_busy_address_does_not_skip_the_second_factor(client, referent_a, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_IP = 2
+    TOTP.activate(referent_a, "JBSWY3DPEHPK3PXP")
+    for n in range(2):
+        login(client, f"guess{n}@centre.example", "wrong-password")
+    assert login(client, referent_a.email).url == "/accounts/login/code/confirm/"
+    response = client.post(
+        "/accounts/login/code/confirm/", {"code": login_code()}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert not logged_in(client)
+    client.post(
+        "/accounts/2fa/authenticate/", {"code": totp_code("JBSWY3DPEHPK3PXP")}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert logged_in(client)
+
+
 def test_a_wrong_password_from_an_address_over_its_limit_sends_no_code(client, referent_a, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_IP = 2
     settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 100
