@@ -25,7 +25,8 @@ RUN mkdir -p partners certification && touch partners/__init__.py certification/
 COPY . .
 RUN pip install --no-deps . \
  && DEBUG=true python manage.py compilemessages -v 0 \
- && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v 0 \
+ && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build EMAIL_URL=dummymail:// \
+      python manage.py collectstatic --noinput -v 0 \
  && mkdir -p /app/var/media && chown -R mobility:mobility /app/var
 
 USER mobility

@@ -50,7 +50,8 @@ test: install-dev messages
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=compose-validation docker-compose -f docker-compose.yml config -q
+	SECRET_KEY=compose-validation EMAIL_URL=smtp://relay.example:25 docker-compose -f docker-compose.yml config -q
+	SECRET_KEY=compose-validation EMAIL_URL=smtp://mailpit:1025 docker-compose -f docker-compose.yml --profile dev config -q
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mobility_bench

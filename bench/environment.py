@@ -79,6 +79,7 @@ def configure(*, quick: bool, port: int) -> None:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": f"http://127.0.0.1:{port}",
             "SECURE_SSL_REDIRECT": "false",
+            "EMAIL_URL": "dummymail://",
             "STATIC_ROOT": str(VAR / "static"),
             "MEDIA_ROOT": str(VAR / "media"),
             "CELERY_QUEUE": "bench",

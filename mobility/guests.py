@@ -75,7 +75,10 @@ LINK_DAYS_AFTER_DUE: dict[str, int] = getattr(
 #: A guest session ends after this long without a request (the link opens a new one).
 SESSION_IDLE_SECONDS: int = getattr(settings, "GUEST_SESSION_IDLE_SECONDS", 4 * 3600)
 CODE_TTL_SECONDS = 15 * 60
+#: Codes checked per code request, and per client address and hour whatever the request (the
+#: e-mail with the code also carries a fresh link, which opens even when the code page is closed).
 CODE_MAX_ATTEMPTS = 5
+CODE_CHECKS_PER_IP = 30
 #: Requests for a new link: per e-mail address and per IP address, per hour.
 LOST_LINK_LIMIT_PER_ADDRESS = 3
 LOST_LINK_LIMIT_PER_IP = 10
@@ -463,7 +466,7 @@ def email_code_issue(message: OutboundEmail, reference: str) -> str:
     if message.kind != LOST_LINK_KIND or entry.get("email") != message.to.lower():
         return "······"  # the request expired (codes last 15 minutes): the person asks again
     code = f"{secrets.randbelow(1_000_000):06d}"
-    entry.update({"hash": _hash(code), "attempts": 0, "issued": time.time()})
+    entry.update({"hash": _hash(code), "issued": time.time()})
     cache.set(_code_key(reference), entry, CODE_TTL_SECONDS)
     audit_record(
         action="guest_code.issue",
@@ -476,8 +479,13 @@ def email_code_issue(message: OutboundEmail, reference: str) -> str:
 
 
 # --- Opening a link -------------------------------------------------------------------------------
+def _address_key(prefix: str, request: HttpRequest) -> str:
+    digest = hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
+    return f"{prefix}:{digest}"
+
+
 def _fail_key(request: HttpRequest) -> str:
-    return f"guest-exchange-fail:{client_ip(request) or 'unknown'}"
+    return _address_key("guest-exchange-fail", request)
 
 
 def _count_failure(request: HttpRequest) -> None:
@@ -729,16 +737,11 @@ def lost_link_request(*, email: str, request: HttpRequest, language: str) -> boo
     digest = _hash(address)[:32]
     if (
         _bump(f"guest-lost:addr:{digest}", 3600) > LOST_LINK_LIMIT_PER_ADDRESS
-        or _bump(f"guest-lost:ip:{client_ip(request) or 'unknown'}", 3600) > LOST_LINK_LIMIT_PER_IP
+        or _bump(_address_key("guest-lost:ip", request), 3600) > LOST_LINK_LIMIT_PER_IP
     ):
         return False
     request_id = secrets.token_urlsafe(18)
-    request.session[SESSION_CODE] = {
-        "id": request_id,
-        "email": address,
-        "attempts": 0,
-        "at": int(time.time()),
-    }
+    request.session[SESSION_CODE] = {"id": request_id, "email": address, "at": int(time.time())}
     cache.set(_code_key(request_id), {"email": address}, CODE_TTL_SECONDS)
 
     def publish() -> None:
@@ -801,11 +804,18 @@ def lost_link_verify_code(*, request: HttpRequest, code: str) -> list[AccessLink
     pending = request.session.get(SESSION_CODE)
     if not pending:
         raise ValidationError(_("Ask for a code first: enter your e-mail address."))
-    if pending.get("attempts", 0) >= CODE_MAX_ATTEMPTS:
+    # Counted in the cache, one atomic increment per check before it is made: requests sent at
+    # once cannot all read the same count (the session is only saved when each one ends).
+    if _bump(_address_key("guest-code:ip", request), 3600) > CODE_CHECKS_PER_IP:
+        raise ValidationError(
+            _(
+                "Too many codes were tried from your network. Open the link in the e-mail we sent "
+                "you, or try again in an hour."
+            )
+        )
+    if _bump(f"guest-code-checks:{pending['id']}", CODE_TTL_SECONDS) > CODE_MAX_ATTEMPTS:
         raise ValidationError(_("Too many wrong codes. Ask for a new code."))
     entry = cache.get(_code_key(pending["id"])) or {}
-    pending["attempts"] = pending.get("attempts", 0) + 1
-    request.session[SESSION_CODE] = pending
     cleaned = re.sub(r"\D", "", code or "")
     if not entry.get("hash") or not hmac.compare_digest(entry["hash"], _hash(cleaned)):
         raise ValidationError(

@@ -11,10 +11,17 @@ from . import lockout
 
 class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
-        if lockout.is_locked(self.request, self.data.get("username")):
+        if lockout.account_locked(self.data.get("username")):
+            raise forms.ValidationError(lockout.locked_message(), code="locked")
+        if lockout.address_challenged(self.request):
+            # This form cannot e-mail a code: the main login page asks for one, and its session
+            # then opens the admin as well. No password is checked here, so no guess is confirmed.
             raise forms.ValidationError(
-                _("Too many failed login attempts. Wait 15 minutes or reset your password."),
-                code="locked",
+                _(
+                    "Many failed logins came from your network recently: log in on the main login page "
+                    "(it e-mails you a code), then come back."
+                ),
+                code="challenged",
             )
         return super().clean()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -944,6 +945,27 @@ def _grant_membership(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def user_address_verify(*, user: User, proof: str, request: HttpRequest | None = None) -> None:
+    """Records the login address as verified, the person having just used a link e-mailed to it.
+
+    allauth refuses to set up a second factor while an address of the account is unverified, and
+    staff must set one up in production.
+    """
+    with transaction.atomic():
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is not None and address.verified:
+            return
+        if address is None:
+            primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=primary)
+        else:
+            address.verified = True
+            address.save(update_fields=["verified"])
+        audit_record(
+            action="user.address_verified", actor=user, target=user, data={"proof": proof}, request=request
+        )
+
+
 def invitation_accept(
     *,
     invitation: Invitation,
@@ -995,6 +1017,7 @@ def invitation_accept(
             account.full_clean(exclude=["password"])
             account.save()
         membership = _grant_membership(locked, account)
+        user_address_verify(user=account, proof="invitation", request=request)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at", "updated_at"])
         audit_record(

@@ -4,11 +4,13 @@ Django emits these signals for every login path (the main login page, the admin,
 is why the bookkeeping lives here rather than in one view.
 """
 
+from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from . import lockout
 from .audit import audit_record
+from .services import user_address_verify
 
 
 @receiver(user_logged_in)
@@ -19,6 +21,14 @@ def _on_login(sender, request, user, **kwargs):
 
         mark_session_start(request)
     audit_record(action="auth.login", actor=user, target=user, request=request)
+
+
+@receiver(password_reset)
+def _on_password_reset(sender, request, user, **kwargs):
+    # The reset link proved the mailbox: the account's lock goes (the lock message says "or reset
+    # your password"), and the address counts as verified (a second factor can be set up).
+    lockout.reset_account(user.email)
+    user_address_verify(user=user, proof="password_reset", request=request)
 
 
 @receiver(user_logged_out)

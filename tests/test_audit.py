@@ -1,5 +1,5 @@
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from partners.audit import audit_record
 from partners.models import AuditEntry
@@ -18,6 +18,41 @@ def test_audit_entries_cannot_be_deleted_in_the_database():
     entry = audit_record(action="test.write")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def _truncate(statement: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+@pytest.fixture
+def constraints_checked():
+    """The test's own inserts leave deferred foreign-key checks pending, and TRUNCATE refuses a
+    table with pending checks before any trigger runs: run them now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_audit_table_cannot_be_truncated_in_the_database(constraints_checked):
+    entry = audit_record(action="test.write")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE partners_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_truncating_a_table_it_refers_to_does_not_empty_it_either(referent_a, constraints_checked):
+    entry = audit_record(action="test.write", actor=referent_a)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE partners_user CASCADE")
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 

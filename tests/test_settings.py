@@ -16,7 +16,15 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DEBUG",
+            "EMAIL_URL",
+            "TRUSTED_PROXIES",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -42,16 +50,42 @@ def test_missing_allowed_hosts_in_production_is_named():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_deploy_checks_pass_with_production_settings_and_nothing_silenced():
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-" + "s" * 60,
+    "ALLOWED_HOSTS": "mobility.example",
+    "EMAIL_URL": "smtp+tls://mobility:secret@smtp.example.org:587",
+}
+
+
+def test_missing_email_url_in_production_is_named_instead_of_falling_back():
+    result = _manage("check", **{**PRODUCTION, "EMAIL_URL": ""})
+    assert result.returncode == 2
+    assert "EMAIL_URL must be set when DEBUG is off" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_sends_mail_where_email_url_says():
     result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="k3y-" + "s" * 60,
-        ALLOWED_HOSTS="mobility.example",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST)",
+        **PRODUCTION,
     )
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_named():
+    result = _manage("check", DEBUG="true", TRUSTED_PROXIES="10.0.0.2,proxy.internal")
+    assert result.returncode == 2
+    assert "TRUSTED_PROXIES: 'proxy.internal' is not an IP address or network" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_deploy_checks_pass_with_production_settings_and_nothing_silenced():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
 
@@ -72,9 +106,7 @@ def test_production_answers_carry_the_security_headers_and_cookie_flags(django_d
         "tests/support_production_headers.py",
         user.email,
         "a-long-pass-phrase-for-tests",
-        DEBUG="false",
-        SECRET_KEY="k3y-" + "s" * 60,
-        ALLOWED_HOSTS="mobility.example",
+        **PRODUCTION,
         MFA_REQUIRED_FOR_STAFF="false",
         CACHE_KEY_PREFIX=f"test-headers-{uuid.uuid4().hex}",  # login counters of this run only
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
@@ -102,7 +134,9 @@ def test_production_answers_carry_the_security_headers_and_cookie_flags(django_d
 
 
 def _manage_script(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "EMAIL_URL"}
+    }
     return subprocess.run(
         [sys.executable, script, *args],
         cwd=ROOT,

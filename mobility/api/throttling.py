@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from partners.http import client_ip
 from partners.models_tokens import ApiToken
 
 
@@ -25,6 +26,11 @@ class _SettingsRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return getattr(settings, "API_THROTTLE_RATES", {}).get(self.scope)
+
+    def get_ident(self, request: Any) -> str:
+        # The platform's one client address (TRUSTED_PROXIES), not DRF's NUM_PROXIES: without it
+        # DRF takes the whole X-Forwarded-For header, which any caller can change at will.
+        return client_ip(request) or "unknown"
 
 
 class TokenRateThrottle(_SettingsRateThrottle):

@@ -34,3 +34,26 @@ def test_another_token_keeps_its_own_budget(tight, api_as, referent_a):
 def test_anonymous_calls_are_throttled_by_address(tight, api_client):
     codes = [api_client.get("/api/v1/nothing-here/").status_code for _ in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_anonymous_callers_behind_the_proxy_each_have_their_own_budget(tight, api_client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+
+    def call(address):
+        return api_client.get(
+            "/api/v1/nothing-here/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address
+        ).status_code
+
+    assert [call("203.0.113.9") for _ in range(3)] == [404, 404, 429]
+    assert call("198.51.100.20") == 404
+
+
+def test_a_caller_cannot_buy_a_fresh_budget_with_a_forged_forwarded_header(tight, api_client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    codes = [
+        api_client.get(
+            "/api/v1/nothing-here/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [404, 404, 429]

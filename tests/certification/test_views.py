@@ -85,6 +85,18 @@ def test_the_verification_page_is_rate_limited(client, issued, settings):
     assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
 
 
+def test_verifiers_behind_the_proxy_each_have_their_own_budget(client, issued, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    url = reverse("certification:verify", args=[issued.number])
+
+    def verify(address):
+        return client.get(url, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address).status_code
+
+    assert [verify("203.0.113.9") for _ in range(3)] == [200, 200, 429]
+    assert verify("198.51.100.20") == 200
+
+
 def _upload(client, certificate, data: bytes, name="certificate.pdf"):
     return client.post(
         reverse("certification:verify", args=[certificate.number]),

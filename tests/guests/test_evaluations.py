@@ -651,6 +651,17 @@ def test_other_dates_must_be_given_and_ordered(tutor_client, mobility):
     assert not answer.dates_confirmed and answer.proposed_end == datetime.date(2026, 4, 3)
 
 
+def test_a_signature_through_the_proxy_records_the_signers_address(tutor_client, mobility, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    tutor_client.post(
+        f"/guest/{mobility.pk}/agreement/",
+        {"signer_name": "Lucía García", "agree": "on"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.40",
+    )
+    assert mobility.agreements.get().signatures.get().ip == "203.0.113.40"
+
+
 def test_the_tutor_signs_the_agreement_for_the_host(tutor_client, mobility):
     response = tutor_client.post(
         f"/guest/{mobility.pk}/agreement/", {"signer_name": "Lucía García", "agree": "on"}

@@ -352,6 +352,25 @@ def test_a_wrong_code_is_refused_and_five_wrong_codes_block(client, mobility, in
     assert b"Too many wrong codes" in response.content
 
 
+def test_codes_tried_from_one_address_are_throttled_whatever_the_code_request(
+    client, mobility, invite, monkeypatch
+):
+    monkeypatch.setattr(guests, "CODE_CHECKS_PER_IP", 3)
+    invite(mobility)
+    answers = []
+    for n in range(2):  # two code requests (two sessions) from the same address
+        client.cookies.clear()
+        client.post("/guest/lost/", {"email": f"someone{n}@elsewhere.example"}, REMOTE_ADDR="203.0.113.9")
+        for _ in range(2):
+            answers.append(client.post("/guest/code/", {"code": "000000"}, REMOTE_ADDR="203.0.113.9").content)
+    assert [b"not the one we sent" in answer for answer in answers] == [True, True, True, False]
+    assert b"Too many codes were tried from your network" in answers[-1]
+    client.cookies.clear()
+    client.post("/guest/lost/", {"email": "lucia@panaderia-sol.example"}, REMOTE_ADDR="198.51.100.20")
+    other = client.post("/guest/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.20")
+    assert b"not the one we sent" in other.content
+
+
 def test_lost_link_requests_are_rate_limited_per_address(client, mobility, invite):
     invite(mobility)
     for _ in range(guests.LOST_LINK_LIMIT_PER_ADDRESS + 2):
@@ -404,3 +423,35 @@ def test_an_address_trying_many_wrong_keys_stops_reaching_the_referent_but_a_rig
     wrong = key[:-1] + ("Z" if key[-1] != "Z" else "Y")
     assert b"incomplete or out of date" not in client.get(f"/t/{wrong}").content
     assert client.get(f"/t/{key}").status_code == 302
+
+
+def test_lost_link_requests_behind_the_proxy_are_counted_per_client(client, mobility, invite, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    invite(mobility)
+
+    def ask(address, n):
+        client.cookies.clear()
+        return client.post(
+            "/guest/lost/",
+            {"email": f"someone{n}@elsewhere.example"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    for n in range(guests.LOST_LINK_LIMIT_PER_IP + 1):
+        busy = ask("203.0.113.9", n)
+    assert b"Too many requests" in busy.content
+    assert b"Too many requests" not in ask("198.51.100.20", 99).content
+
+
+def test_wrong_keys_from_one_client_behind_the_proxy_do_not_silence_another(
+    client, mobility, invite, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    key = invite(mobility)
+    for attempt in range(guests.EXCHANGE_FAILURE_LIMIT + 1):
+        client.get(f"/t/{key[:-6]}{attempt:06d}", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    AccessLink.objects.filter(mobility=mobility).update(revoked_at=timezone.now())
+    # Another client holding the (now revoked) link is told it was revoked, not "unknown".
+    response = client.get(f"/t/{key}", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert response.status_code == 410

@@ -425,6 +425,40 @@ def test_accepting_creates_the_account_with_the_chosen_password(centre_admin_a, 
     assert services.invitation_for_token(token) is None  # the link works once
 
 
+def test_accepting_records_the_address_as_verified(chamber_admin, referent_a, centre_a2):
+    from allauth.account.models import EmailAddress
+
+    # An unverified row, as allauth leaves when it first looks at an account's addresses.
+    EmailAddress.objects.create(user=referent_a, email=referent_a.email, verified=False, primary=True)
+    invitation, _token = services.invitation_create(
+        acting_user=chamber_admin, email=referent_a.email, organisation=centre_a2, role=Role.READONLY
+    )
+    services.invitation_accept(invitation=invitation, user=referent_a)
+    assert list(EmailAddress.objects.filter(user=referent_a).values_list("email", "verified", "primary")) == [
+        (referent_a.email, True, True)
+    ]
+    entry = AuditEntry.objects.get(action="user.address_verified")
+    assert (entry.actor, entry.data) == (referent_a, {"proof": "invitation"})
+
+
+def test_people_who_accepted_before_get_their_address_verified_by_the_migration(centre_admin_a, centre_a):
+    import importlib
+
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+
+    migration = importlib.import_module("partners.migrations.0010_invited_addresses_verified")
+    invitation, _token = factories.make_invitation(organisation=centre_a, invited_by=centre_admin_a)
+    joined = factories.UserFactory(email=invitation.email)
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    EmailAddress.objects.create(user=joined, email=joined.email, verified=False, primary=True)
+    never_invited = factories.UserFactory(email="someone@montclar.example")
+    EmailAddress.objects.create(user=never_invited, email=never_invited.email, verified=False, primary=True)
+    migration.forwards(apps, None)
+    assert EmailAddress.objects.get(user=joined).verified
+    assert not EmailAddress.objects.get(user=never_invited).verified
+
+
 def test_a_weak_password_is_refused_and_creates_nothing(centre_admin_a, centre_a):
     invitation, _token = _invite(centre_admin_a, centre_a)
     with pytest.raises(ValidationError) as caught:
