@@ -430,7 +430,7 @@ def test_accepting_records_the_address_as_verified(chamber_admin, referent_a, ce
 
     # An unverified row, as allauth leaves when it first looks at an account's addresses.
     EmailAddress.objects.create(user=referent_a, email=referent_a.email, verified=False, primary=True)
-    invitation, _token = services.invitation_create(
+    invitation = services.invitation_create(
         acting_user=chamber_admin, email=referent_a.email, organisation=centre_a2, role=Role.READONLY
     )
     services.invitation_accept(invitation=invitation, user=referent_a)
