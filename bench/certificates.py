@@ -31,21 +31,16 @@ from django.utils import timezone
 from certification import documents, services
 from certification.models import Certificate, CertificateStatus, DocumentJob, GroupIssue, JobStatus
 from certification.rendering import PDF_VARIANT, STYLESHEET, static_path
-from mobility.models import (
-    AgreementOutcome,
+from mobility.agreements.models import AgreementOutcome, LearningAgreement, Signature
+from mobility.evaluations.models import (
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    LearningAgreement,
-    Mobility,
-    MobilityGroup,
-    MobilityStatus,
     OutcomeAssessment,
-    Qualification,
     Recognition,
-    Signature,
-    Unit,
 )
+from mobility.learners.models import Qualification, Unit
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from partners.models import Organisation, OrganisationKind, User
 
 from .processes import cpu_seconds, running_worker, wait_for, worker_rss_mb

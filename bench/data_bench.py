@@ -26,10 +26,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mobility import exports
-from mobility.imports import services as imports
-from mobility.imports.parsing import read_table
-from mobility.models import ExportJob, ExportStatus, ImportBatch, ImportStatus, Learner, Mobility
+from mobility.data.exports import jobs as exports_jobs
+from mobility.data.exports import rows as exports
+from mobility.data.imports import services as imports
+from mobility.data.imports.parsing import read_table
+from mobility.data.models import ExportJob, ExportStatus, ImportBatch, ImportStatus
+from mobility.learners.models import Learner
+from mobility.mobilities.models import Mobility
 from partners.models import Membership, Organisation, OrganisationKind, User
 from partners.roles import Capability, Role
 
@@ -176,7 +179,7 @@ def _copy(user: User) -> Callable[[], float]:
 
 def _export_job(user: User, file_format: str, *, worker: Worker, expected: int) -> tuple[float, ExportJob]:
     started = timezone.now()
-    job = exports.export_job_request(user=user, kind="mobilities", file_format=file_format, params={})
+    job = exports_jobs.export_job_request(user=user, kind="mobilities", file_format=file_format, params={})
 
     def finished() -> ExportJob | None:
         job_now = ExportJob.objects.get(pk=job.pk)

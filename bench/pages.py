@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from mobility.models import Mobility
+from mobility.mobilities.models import Mobility
 from partners.models import Organisation, OrganisationKind, User
 
 from .web import Client, load, signed_in_session, summary_ms

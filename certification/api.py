@@ -24,12 +24,12 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from mobility import selectors as mobility_selectors
 from mobility.api import extensions
 from mobility.api.base import ApiViewSet, ModelSerializer, StrictSerializer, scoped_related
 from mobility.api.filtering import BooleanFilter, IdFilter, StrictOrderingFilter, updated_since
 from mobility.api.throttling import HeavyWorkThrottle
-from mobility.models import Mobility
+from mobility.mobilities import selectors as mobility_selectors
+from mobility.mobilities.models import Mobility
 from partners.roles import Capability
 from partners.uploads import serve_private_file
 

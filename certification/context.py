@@ -17,23 +17,19 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_countries import countries
 
-from mobility.i18n import language_name, supported_or_default
-from mobility.models import (
+from mobility.agreements.models import LearningAgreement, OutcomeCategory, Party, SignatureMethod
+from mobility.evaluations.models import (
     CEFR_SKILLS,
     DIGCOMP_AREAS,
     DigcompLevel,
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    LearningAgreement,
-    Mobility,
-    MobilityStatus,
-    OutcomeCategory,
     OutcomeResult,
-    Party,
     RecognitionDecision,
-    SignatureMethod,
 )
+from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.site.i18n import language_name, supported_or_default
 from partners.models import Contact, Organisation, OrganisationKind, User
 from partners.roles import Role
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from mobility.models import Mobility, MobilityStatus
+from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.access import get_access
 from partners.models import Membership, User
 from partners.roles import Capability

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from mobility.models import CEFR_SKILLS
+from mobility.evaluations.models import CEFR_SKILLS
 
 from . import credentials
 from .rendering import PdfAttachment, html_to_pdf, logo_data_uri, qr_svg, render_html, sha256_of

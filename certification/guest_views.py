@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
-from mobility.guests import Grant, guest_mobility_get, guest_required
-from mobility.models import GuestRole
+from mobility.guests.models import GuestRole
+from mobility.guests.services.sessions import Grant, guest_mobility_get, guest_required
 from partners.audit import audit_record
 from partners.uploads import serve_private_file
 

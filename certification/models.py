@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mobility.models import LearningAgreement, Mobility, MobilityGroup, Project
+from mobility.agreements.models import LearningAgreement
+from mobility.mobilities.models import Mobility, MobilityGroup
+from mobility.projects.models import Project
 from partners.models import Organisation, TimeStamped, User
 
 

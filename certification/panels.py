@@ -8,7 +8,9 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from mobility.models import GuestRole, Mobility, MobilityGroup, MobilityStatus, Project
+from mobility.guests.models import GuestRole
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.projects.models import Project
 from partners import panels
 from partners.access import get_access
 from partners.models import User

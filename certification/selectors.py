@@ -10,14 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from mobility.models import (
-    Evaluation,
-    LearningAgreement,
-    Mobility,
-    MobilityGroup,
-    MobilityStatus,
-    Project,
-)
+from mobility.agreements.models import LearningAgreement
+from mobility.evaluations.models import Evaluation
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.projects.models import Project
 from partners.access import get_access, hidden
 from partners.models import User
 from partners.roles import Capability

@@ -30,15 +30,10 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mobility.models import (
-    EvaluationKind,
-    EvaluationStatus,
-    LearningAgreement,
-    Mobility,
-    MobilityGroup,
-    MobilityStatus,
-    Project,
-)
+from mobility.agreements.models import LearningAgreement
+from mobility.evaluations.models import EvaluationKind, EvaluationStatus
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.projects.models import Project
 from partners.access import require_capability
 from partners.audit import audit_record
 from partners.models import Organisation, User
@@ -880,7 +875,7 @@ def _certificate_ready(certificate: Certificate, *, name: str, sha256: str) -> N
     certificate.save(update_fields=["status", "file", "sha256", "updated_at"])
     mobility = Mobility.objects.get(pk=certificate.mobility_id)
     if mobility.status == MobilityStatus.EVALUATED:
-        from mobility.services import mobility_transition
+        from mobility.mobilities.services import mobility_transition
 
         mobility_transition(
             mobility=mobility,

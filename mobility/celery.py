@@ -8,7 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mobility.settings")
 
 app = Celery("mobility")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
@@ -36,7 +35,7 @@ class HeartbeatStep(bootsteps.StartStopStep):
             self.tref = None
 
     def beat(self, worker):
-        from mobility.services import worker_heartbeat_record
+        from mobility.site.services import worker_heartbeat_record
 
         try:
             worker_heartbeat_record(hostname=worker.hostname)

@@ -86,14 +86,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "mobility.middleware.SecurityHeadersMiddleware",
+    "mobility.site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "mobility.i18n.UserLanguageMiddleware",
+    "mobility.site.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -105,7 +105,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "mobility.urls"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # a website typed without a scheme is https
-FORM_RENDERER = "mobility.rendering.FormRenderer"
+FORM_RENDERER = "mobility.site.rendering.FormRenderer"
 WSGI_APPLICATION = "mobility.wsgi.application"
 ASGI_APPLICATION = "mobility.asgi.application"
 
@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mobility.context_processors.platform",
+                "mobility.site.context_processors.platform",
             ],
         },
     },
@@ -319,6 +319,18 @@ else:
     }
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+#: Every module that defines tasks: workers import them at start (and so learn the tasks' names).
+CELERY_IMPORTS = (
+    "partners.tasks",
+    "mobility.data.sweeps",
+    "mobility.data.tasks",
+    "mobility.evaluations.tasks",
+    "mobility.guests.tasks",
+    "mobility.mobilities.tasks",
+    "mobility.privacy.tasks",
+    "mobility.site.tasks",
+    "certification.tasks",
+)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="mobility")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -460,11 +472,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "MobilityStatusEnum": "mobility.models.MobilityStatus",
-        "AgreementStatusEnum": "mobility.models.AgreementStatus",
-        "EvaluationStatusEnum": "mobility.models.EvaluationStatus",
-        "EvaluationKindEnum": "mobility.models.EvaluationKind",
-        "ParticipantKindEnum": "mobility.models.ParticipantKind",
+        "MobilityStatusEnum": "mobility.mobilities.models.MobilityStatus",
+        "AgreementStatusEnum": "mobility.agreements.models.AgreementStatus",
+        "EvaluationStatusEnum": "mobility.evaluations.models.EvaluationStatus",
+        "EvaluationKindEnum": "mobility.evaluations.models.EvaluationKind",
+        "ParticipantKindEnum": "mobility.catalogue.models.ParticipantKind",
         "CountryEnum": "django_countries.countries",
     },
 }
@@ -513,7 +525,7 @@ EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2_000)
 # Finished export files and import uploads are deleted after this many days.
 DATA_FILES_KEEP_DAYS = env.int("DATA_FILES_KEEP_DAYS", default=7)
 # django-import-export (admin screens): only formats that go through our formula-neutralising writer.
-from mobility.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
+from mobility.data.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
 
 IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -100,16 +100,11 @@ class ContactFactory(DjangoModelFactory):
 # --- mobility ---------------------------------------------------------------------------------
 import datetime  # noqa: E402
 
-from mobility import catalogue  # noqa: E402
-from mobility.models import (  # noqa: E402
-    ActivityType,
-    Learner,
-    Mobility,
-    MobilityStatus,
-    Project,
-    Qualification,
-    Unit,
-)
+from mobility.catalogue import services as catalogue  # noqa: E402
+from mobility.catalogue.models import ActivityType  # noqa: E402
+from mobility.learners.models import Learner, Qualification, Unit  # noqa: E402
+from mobility.mobilities.models import Mobility, MobilityStatus  # noqa: E402
+from mobility.projects.models import Project  # noqa: E402
 
 
 def activity(code: str = "vet-short-term") -> ActivityType:
@@ -232,7 +227,7 @@ def make_invitation(
 
 
 # --- tutors, learners and employers (guest pages, evaluations) -------------------------------
-from mobility.models import AgreementOutcome, LearningAgreement  # noqa: E402
+from mobility.agreements.models import AgreementOutcome, LearningAgreement  # noqa: E402
 
 
 class LearningAgreementFactory(DjangoModelFactory):

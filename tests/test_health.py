@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mobility.models import WorkerHeartbeat
+from mobility.site.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 

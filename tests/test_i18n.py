@@ -4,9 +4,11 @@ import re
 import pytest
 from django.conf import settings
 
-from mobility import guests
-from mobility.i18n import language_name, supported, supported_or_default
-from mobility.models import AccessLink, DocumentType, GuestRole, MobilityStatus
+from mobility.catalogue.models import DocumentType
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
+from mobility.site.i18n import language_name, supported, supported_or_default
 from partners.models import User
 
 from . import factories
@@ -169,7 +171,7 @@ def test_a_language_django_spells_differently_is_still_translated(language, expe
     """LANG_INFO says "Norwegian Bokmal", Django's catalogues translate "Norwegian Bokmål"."""
     from django.utils import translation
 
-    from mobility.evaluations import language_choices
+    from mobility.evaluations.services.evaluation import language_choices
 
     with translation.override(language):
         assert language_name("nb") == expected
@@ -180,7 +182,7 @@ def test_no_language_of_the_skills_grid_is_named_in_english_on_a_german_page():
     from django.conf.locale import LANG_INFO
     from django.utils import translation
 
-    from mobility.evaluations import language_choices
+    from mobility.evaluations.services.evaluation import language_choices
 
     with translation.override("de"):
         english = [name for code, name in language_choices() if name == LANG_INFO[code]["name"]]
@@ -218,7 +220,7 @@ def test_the_certificate_lookup_sent_empty_still_says_what_is_missing(client):
 # --- Seeded catalogues: activity types, document types, checklist tasks -------------------------
 @pytest.mark.parametrize("model", ["DocumentType", "ActivityType", "ChecklistTemplateItem"])
 def test_every_seeded_catalogue_row_is_translated_in_every_language(model):
-    from mobility import models
+    from mobility.catalogue import models
 
     rows = list(getattr(models, model).objects.all())
     assert rows, f"no {model} seeded by the migrations"

@@ -225,7 +225,7 @@ def learner_markers(world: World, *, names: bool = True) -> list[str]:
     HTML-escaped)."""
     from django.utils.html import escape
 
-    from mobility.models import Learner
+    from mobility.learners.models import Learner
 
     centres = [world.centre_a.pk, world.centre_a2.pk]
     markers: set[str] = set()

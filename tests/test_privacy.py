@@ -17,18 +17,17 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from certification import services as certificates
-from mobility import privacy, services
-from mobility.models import (
-    Document,
-    DocumentType,
-    Evaluation,
-    FollowUp,
-    Learner,
-    Mobility,
-    MobilityStatus,
-    ParentalConsent,
-    Signature,
-)
+from mobility.agreements.models import Signature
+from mobility.catalogue.models import DocumentType
+from mobility.documents import services
+from mobility.documents.models import Document
+from mobility.evaluations.models import Evaluation
+from mobility.learners import services as learners_services
+from mobility.learners.models import Learner, ParentalConsent
+from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.privacy import erasure as privacy
+from mobility.privacy import retention as privacy_retention
+from mobility.tracking.models import FollowUp
 from partners.models import AuditEntry
 
 from . import factories
@@ -79,7 +78,7 @@ def file_of(centre_a, referent_a):
         upload=SimpleUploadedFile("assurance.pdf", PDF, content_type="application/pdf"),
         acting_user=referent_a,
     )
-    services.consent_record(
+    learners_services.consent_record(
         learner=learner,
         given_on=datetime.date(2025, 12, 1),
         given_by="Hélène Vasseur (mère)",
@@ -299,7 +298,7 @@ def test_retention_anonymises_learners_past_the_period_only(learners_of_every_ag
     assert AuditEntry.objects.filter(action="learner.erase", data__reason="retention").count() == 2
     # The period is a setting: with ten years, nobody was due.
     settings.RETENTION_YEARS = 10
-    assert privacy.retention_plan().learners == []
+    assert privacy_retention.retention_plan().learners == []
 
 
 def test_retention_never_touches_a_learner_abroad_now(centre_a):
@@ -307,7 +306,7 @@ def test_retention_never_touches_a_learner_abroad_now(centre_a):
     learner = factories.LearnerFactory(centre=centre_a)
     _went_abroad(learner, ended=today.replace(year=today.year - 7))
     _went_abroad(learner, ended=today + datetime.timedelta(days=10), status=MobilityStatus.IN_PROGRESS)
-    assert learner not in privacy.retention_plan().learners
+    assert learner not in privacy_retention.retention_plan().learners
 
 
 def test_documents_are_deleted_when_their_type_says(

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from mobility.tasks import ping
+from mobility.site.tasks import ping
 
 from .workers import Worker, wait_for
 
@@ -27,6 +27,6 @@ def test_a_real_worker_runs_a_task_sent_through_redis(worker):
 
 
 def test_the_worker_records_its_heartbeat(worker):
-    from mobility.models import WorkerHeartbeat
+    from mobility.site.models import WorkerHeartbeat
 
     assert WorkerHeartbeat.objects.filter(hostname=worker.name).exists()

@@ -81,7 +81,7 @@ class Worker:
         )
 
     def wait_ready(self, timeout: float = 30) -> None:
-        from mobility.models import WorkerHeartbeat
+        from mobility.site.models import WorkerHeartbeat
 
         wait_for(
             lambda: WorkerHeartbeat.objects.filter(hostname=self.name).exists(),

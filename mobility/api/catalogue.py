@@ -14,12 +14,16 @@ from rest_framework import mixins, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from mobility.catalogue import selectors as catalogue_selectors
+from mobility.catalogue.models import ActivityType, DocumentType, ParticipantKind
+from mobility.learners import selectors as learners_selectors
+from mobility.learners.models import Qualification
+from mobility.projects import selectors, services
+from mobility.projects.models import Project
 from partners.access import get_access
 from partners.models import Organisation
 from partners.roles import Capability
 
-from .. import selectors, services
-from ..models import ActivityType, DocumentType, ParticipantKind, Project, Qualification
 from .base import ApiViewSet, ModelSerializer, StrictModelSerializer, scoped_related
 from .filtering import (
     BooleanFilter,
@@ -89,7 +93,7 @@ class ActivityTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     queryset = ActivityType.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.activity_type_list_for_user(user=self.request.user).prefetch_related(
+        return catalogue_selectors.activity_type_list_for_user(user=self.request.user).prefetch_related(
             "required_documents"
         )
 
@@ -135,7 +139,9 @@ class QualificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
     queryset = Qualification.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.qualification_list_for_user(user=self.request.user).prefetch_related("units")
+        return learners_selectors.qualification_list_for_user(user=self.request.user).prefetch_related(
+            "units"
+        )
 
     def get_object(self) -> Qualification:
         return _get(self.get_queryset(), self.kwargs["pk"])
@@ -171,7 +177,7 @@ class DocumentTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     queryset = DocumentType.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.document_type_list()
+        return catalogue_selectors.document_type_list()
 
     def get_object(self) -> DocumentType:
         return _get(self.get_queryset(), self.kwargs["pk"])

@@ -36,7 +36,7 @@ class RedocView(SpectacularRedocView):
 
     @extend_schema(exclude=True)
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        from mobility.middleware import CONTENT_SECURITY_POLICY
+        from mobility.site.middleware import CONTENT_SECURITY_POLICY
 
         response = super().get(request, *args, **kwargs)
         # Redoc renders in a web worker it builds from a blob: this page only may start one.

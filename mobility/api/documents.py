@@ -14,11 +14,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from mobility.catalogue.models import DocumentType
+from mobility.documents import selectors, services
+from mobility.documents.models import Document
+from mobility.learners import selectors as learners_selectors
+from mobility.learners.models import Learner
+from mobility.mobilities import selectors as mobilities_selectors
+from mobility.mobilities.models import Mobility
 from partners.audit import audit_record
 from partners.uploads import DOCUMENT_TYPES, serve_private_file
 
-from .. import selectors, services
-from ..models import Document, DocumentType, Learner, Mobility
 from .base import ApiViewSet, BoundedDateField, ModelSerializer, StrictSerializer, scoped_related
 from .filtering import IdFilter, StrictOrderingFilter, updated_since
 
@@ -70,8 +75,8 @@ class DocumentUploadSerializer(StrictSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            scoped_related(self, "learner", selectors.learner_list_for_user(user=request.user))
-            scoped_related(self, "mobility", selectors.mobility_list_for_user(user=request.user))
+            scoped_related(self, "learner", learners_selectors.learner_list_for_user(user=request.user))
+            scoped_related(self, "mobility", mobilities_selectors.mobility_list_for_user(user=request.user))
 
 
 class DocumentFilter(django_filters.FilterSet):

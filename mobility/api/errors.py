@@ -88,8 +88,8 @@ def _summary(errors: list[dict[str, Any]]) -> str:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler, extended to Django's exceptions and to the one error shape."""
-    from mobility.data_budget import ExportBudgetExceeded
-    from mobility.services import TransitionError
+    from mobility.data.budget import ExportBudgetExceeded
+    from mobility.mobilities.services import TransitionError
     from partners.access import OutOfScope
     from partners.audit import audit_denied
 

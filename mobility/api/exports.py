@@ -19,12 +19,14 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from mobility.data.exports import jobs as exports
+from mobility.data.exports import rows as exports_rows
+from mobility.data.models import ExportJob, ExportStatus, FileFormat
+from mobility.mobilities.models import Direction, MobilityStatus
 from partners.access import get_access
 from partners.roles import Capability
 from partners.uploads import serve_private_file
 
-from .. import exports
-from ..models import Direction, ExportJob, ExportStatus, FileFormat, MobilityStatus
 from .base import ApiViewSet, BoundedDateField, ModelSerializer, StrictSerializer
 from .throttling import HeavyWorkThrottle
 
@@ -174,5 +176,7 @@ class ExportViewSet(mixins.ListModelMixin, ApiViewSet):
         response = serve_private_file(
             job.file, filename=job.file_name, content_type=CONTENT_TYPES[job.file_format]
         )
-        exports.export_job_download_record(job=job, user=request.user, via="api", request=request._request)
+        exports_rows.export_job_download_record(
+            job=job, user=request.user, via="api", request=request._request
+        )
         return response

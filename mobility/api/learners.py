@@ -14,12 +14,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.response import Response
 
+from mobility.catalogue.models import ParticipantKind
+from mobility.learners import selectors, services
+from mobility.learners.models import Learner
 from partners.access import get_access
 from partners.models import Organisation
 from partners.roles import Capability
 
-from .. import selectors, services
-from ..models import Learner, ParticipantKind
 from .base import ApiViewSet, StrictModelSerializer, scoped_related
 from .directory import contacts_for, organisations_for
 from .filtering import (

@@ -17,20 +17,21 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import selectors, services
-from ..models import (
-    AgreementOutcome,
-    ChecklistItem,
-    Direction,
-    Evaluation,
-    LearningAgreement,
-    Mobility,
-    MobilityStatus,
-    OutcomeCategory,
-    OutcomeResult,
-    Signature,
-    Unit,
-)
+from mobility.agreements import selectors as agreements_selectors
+from mobility.agreements import services
+from mobility.agreements.models import AgreementOutcome, LearningAgreement, OutcomeCategory, Signature
+from mobility.catalogue import selectors as catalogue_selectors
+from mobility.evaluations.models import Evaluation, OutcomeResult
+from mobility.groups import selectors as groups_selectors
+from mobility.learners import selectors as learners_selectors
+from mobility.learners.models import Unit
+from mobility.mobilities import selectors
+from mobility.mobilities import services as mobilities_services
+from mobility.mobilities.models import Direction, Mobility, MobilityStatus
+from mobility.projects import selectors as projects_selectors
+from mobility.tracking import services as tracking_services
+from mobility.tracking.models import ChecklistItem
+
 from .base import (
     ApiViewSet,
     ModelSerializer,
@@ -281,7 +282,7 @@ class MobilityDetailSerializer(MobilitySerializer):
 
     @extend_schema_field(AgreementSerializer(allow_null=True))
     def get_learning_agreement(self, mobility: Mobility) -> dict | None:
-        agreement = selectors.agreement_current(mobility=mobility)
+        agreement = agreements_selectors.agreement_current(mobility=mobility)
         return AgreementSerializer(agreement, context=self.context).data if agreement else None
 
     @extend_schema_field(ChecklistItemSerializer(many=True))
@@ -297,13 +298,13 @@ class MobilityDetailSerializer(MobilitySerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=MobilityStatus.choices)))
     def get_next_statuses(self, mobility: Mobility) -> list[str]:
-        return list(services.TRANSITIONS.get(mobility.status, ()))
+        return list(mobilities_services.TRANSITIONS.get(mobility.status, ()))
 
 
 class MobilityWriteSerializer(CountryFieldMixin, StrictModelSerializer):
     class Meta:
         model = Mobility
-        fields = list(services.MOBILITY_FIELDS)
+        fields = list(mobilities_services.MOBILITY_FIELDS)
         extra_kwargs = {
             # Derived from the host organisation / the centre when left out.
             "host_city": {"required": False},
@@ -319,10 +320,10 @@ class MobilityWriteSerializer(CountryFieldMixin, StrictModelSerializer):
             return
         user = request.user
         organisations = organisations_for(user)
-        scoped_related(self, "participant", selectors.learner_list_for_user(user=user))
-        scoped_related(self, "project", selectors.project_list_for_user(user=user))
-        scoped_related(self, "activity_type", selectors.activity_type_list_for_user(user=user))
-        scoped_related(self, "group", selectors.group_list_for_user(user=user))
+        scoped_related(self, "participant", learners_selectors.learner_list_for_user(user=user))
+        scoped_related(self, "project", projects_selectors.project_list_for_user(user=user))
+        scoped_related(self, "activity_type", catalogue_selectors.activity_type_list_for_user(user=user))
+        scoped_related(self, "group", groups_selectors.group_list_for_user(user=user))
         for name in ("sending_organisation", "host_organisation", "intermediary"):
             scoped_related(self, name, organisations)
         scoped_related(self, "host_tutor", contacts_for(user))
@@ -452,7 +453,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
         serializer = MobilityWriteSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        mobility = services.mobility_create(
+        mobility = mobilities_services.mobility_create(
             centre=data["participant"].centre, data=data, acting_user=request.user, request=request._request
         )
         response = self.detail_response(mobility, status_code=201)
@@ -465,7 +466,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
             mobility, data=request.data, partial=partial, context=self.context()
         )
         serializer.is_valid(raise_exception=True)
-        mobility = services.mobility_update(
+        mobility = mobilities_services.mobility_update(
             mobility=mobility,
             data=dict(serializer.validated_data),
             acting_user=request.user,
@@ -492,7 +493,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
         serializer = TransitionSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        mobility = services.mobility_transition(
+        mobility = mobilities_services.mobility_transition(
             mobility=mobility,
             to_status=data["status"],
             reason=data.get("reason", ""),
@@ -537,7 +538,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
                 acting_user=request.user,
                 request=request._request,
             )
-        agreement = selectors.agreement_current(mobility=mobility)
+        agreement = agreements_selectors.agreement_current(mobility=mobility)
         if agreement is None:
             from rest_framework.exceptions import NotFound
 
@@ -573,7 +574,7 @@ class MobilityViewSet(mixins.ListModelMixin, ApiViewSet):
             raise NotFound()
         serializer = ChecklistDoneSerializer(data=request.data, context=self.context())
         serializer.is_valid(raise_exception=True)
-        item = services.checklist_item_set_done(
+        item = tracking_services.checklist_item_set_done(
             item=item,
             done=serializer.validated_data["done"],
             acting_user=request.user,

@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
+from mobility.data.budget import personal_data_list_record
 from partners.access import get_access
 from partners.models_tokens import ApiToken
 from partners.roles import Capability
-
-from ..data_budget import personal_data_list_record
 
 
 def _positive_int(request: Any, name: str) -> int | None:

@@ -4,7 +4,9 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import mobility.models
+import mobility.agreements.models
+import mobility.documents.models
+import mobility.learners.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -295,7 +297,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('file', models.FileField(max_length=300, upload_to=mobility.models.document_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=300, upload_to=mobility.documents.models.document_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField(verbose_name='size')),
@@ -409,7 +411,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
                 ('given_on', models.DateField(verbose_name='given on')),
                 ('given_by', models.CharField(max_length=200, verbose_name='given by')),
-                ('scan', models.FileField(blank=True, upload_to=mobility.models.consent_upload_to, verbose_name='signed scan')),
+                ('scan', models.FileField(blank=True, upload_to=mobility.learners.models.consent_upload_to, verbose_name='signed scan')),
                 ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='mobility.learner')),
                 ('mobility', models.ForeignKey(blank=True, help_text='Empty: valid for every mobility of the learner.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='mobility.mobility')),
                 ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -486,7 +488,7 @@ class Migration(migrations.Migration):
                 ('signer_name', models.CharField(max_length=200, verbose_name='signed by')),
                 ('method', models.CharField(choices=[('in_app', 'Signed in the platform'), ('outside', 'Signed outside the platform (scan uploaded)')], max_length=10, verbose_name='how')),
                 ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed at')),
-                ('scan', models.FileField(blank=True, upload_to=mobility.models.signature_upload_to, verbose_name='signed scan')),
+                ('scan', models.FileField(blank=True, upload_to=mobility.agreements.models.signature_upload_to, verbose_name='signed scan')),
                 ('ip', models.GenericIPAddressField(blank=True, null=True)),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='mobility.learningagreement')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

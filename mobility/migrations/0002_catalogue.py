@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from mobility import catalogue
+    from mobility.catalogue import services as catalogue
 
     catalogue.install(apps)
 

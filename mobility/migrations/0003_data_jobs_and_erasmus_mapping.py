@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mobility.models_data
+import mobility.data.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('header', models.CharField(max_length=120, verbose_name='column header')),
-                ('source', models.CharField(choices=mobility.models_data.erasmus_source_choices, max_length=40, verbose_name='filled from')),
+                ('source', models.CharField(choices=mobility.data.models.erasmus_source_choices, max_length=40, verbose_name='filled from')),
                 ('constant', models.CharField(blank=True, max_length=200, verbose_name='fixed value')),
                 ('required', models.BooleanField(default=False, help_text='A mobility with this column empty would be rejected.', verbose_name='required')),
                 ('mapping', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='mobility.erasmusmapping')),
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='filters')),
                 ('scope_label', models.CharField(blank=True, max_length=300, verbose_name='scope')),
                 ('status', models.CharField(choices=[('requested', 'Waiting'), ('running', 'Running'), ('ready', 'Ready'), ('failed', 'Failed')], db_index=True, default='requested', max_length=10, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=mobility.models_data.export_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=300, upload_to=mobility.data.models.export_upload_to, verbose_name='file')),
                 ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('row_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size')),
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
                 ('kind', models.CharField(choices=[('learners', 'Learners'), ('organisations', 'Host companies and tutors'), ('mobilities', 'Mobilities')], max_length=20, verbose_name='what')),
                 ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('previewing', 'Checking'), ('previewed', 'Ready to import'), ('confirmed', 'Importing'), ('done', 'Imported'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='uploaded', max_length=12, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=mobility.models_data.import_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=300, upload_to=mobility.data.models.import_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('file_format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX'), ('pdf', 'PDF')], max_length=4, verbose_name='format')),
                 ('size', models.PositiveIntegerField(default=0, verbose_name='size')),

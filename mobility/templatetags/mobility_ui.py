@@ -69,7 +69,7 @@ def elided_pages(page: Any) -> list:
 
 @register.filter
 def status_label(code: str) -> str:
-    from mobility.models import MobilityStatus
+    from mobility.mobilities.models import MobilityStatus
 
     try:
         return str(MobilityStatus(code).label)
@@ -93,7 +93,7 @@ def is_wordy(value: Any) -> bool:
 @register.filter
 def language_translated(code: Any) -> str:
     """The language's name in the reader's language; an unknown code shows as it is."""
-    from mobility.i18n import language_name
+    from mobility.site.i18n import language_name
 
     return language_name(code)
 

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from mobility import services
-from mobility.models import DocumentType
+from mobility.catalogue.models import DocumentType
+from mobility.documents import services
+from mobility.mobilities import services as mobilities_services
 from partners.tokens import ALL_SCOPES, api_token_create
 
 from .. import factories
@@ -48,7 +49,7 @@ def _world_of(centre, referent, suffix):
     tutor = factories.ContactFactory(organisation=host)
     learner = factories.LearnerFactory(centre=centre, national_id=f"INE{suffix}001")
     project = factories.ProjectFactory(organisation=centre)
-    mobility = services.mobility_create(
+    mobility = mobilities_services.mobility_create(
         centre=centre,
         data={
             "participant": learner,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from mobility.models import ActivityType, Project
+from mobility.catalogue.models import ActivityType
+from mobility.projects.models import Project
 from partners.models import AuditEntry
 
 from .. import factories

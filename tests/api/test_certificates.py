@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from certification.models import Certificate, CertificateStatus, DocumentJob, JobStatus
-from mobility.models import MobilityStatus
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry
 from tests.certification.conftest import run_jobs
 from tests.certification.factories import evaluated_mobility

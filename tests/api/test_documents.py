@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility.models import Document
+from mobility.documents.models import Document
 from partners.models import AuditEntry
 
 from .conftest import PDF

@@ -2,7 +2,8 @@
 
 import pytest
 
-from mobility.models import Learner, MobilityStatus
+from mobility.learners.models import Learner
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from mobility.models import ExportJob
+from mobility.data.models import ExportJob
 
 from .. import factories
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from mobility.models import Learner
+from mobility.learners.models import Learner
 from partners.models import AuditEntry
 
 from .. import factories

@@ -4,17 +4,17 @@ import datetime
 
 import pytest
 
-from mobility import services
-from mobility.models import (
-    AgreementOutcome,
+from mobility.agreements import services as agreements_services
+from mobility.agreements.models import AgreementOutcome
+from mobility.evaluations.models import (
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    Mobility,
-    MobilityStatus,
     OutcomeAssessment,
     OutcomeResult,
 )
+from mobility.mobilities import services
+from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.models import AuditEntry
 
 from .. import factories
@@ -120,7 +120,7 @@ def test_patch_goes_through_the_service(api_as, referent_a, world_a):
 
 def test_the_detail_has_the_agreement_checklist_and_evaluation_summary(api_as, referent_a, world_a):
     mobility = world_a["mobility"]
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility,
         data={"objectives": "Bake bread in a Spanish bakery."},
         outcomes=[{"description": "Shapes baguettes"}, {"description": "Runs the oven"}],

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mobility.models import ExportJob
+from mobility.data.models import ExportJob
 from partners.models import AuditEntry
 
 from .. import factories

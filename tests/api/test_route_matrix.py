@@ -281,7 +281,7 @@ def clients(referent_a, readonly_a, referent_b, chamber_admin):
 @pytest.fixture
 def world(world_a, referent_a):
     from certification import services as certification
-    from mobility.exports import export_job_request
+    from mobility.data.exports.jobs import export_job_request
     from tests.certification.factories import evaluated_mobility
 
     job = export_job_request(user=referent_a, kind="learners", file_format="csv", params={})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
 from certification import services as certificates
-from mobility.models import GuestRole
+from mobility.guests.models import GuestRole
 from partners.roles import Role
 from tests import factories
 from tests.certification.conftest import run_jobs

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from mobility.models import Learner
+from mobility.learners.models import Learner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
-from mobility.models import HostConfirmation, Learner
+from mobility.guests.models import HostConfirmation
+from mobility.learners.models import Learner
 
 from .support import PHONE, focus_indicator, log_in, open_page, personal_link, tab_through
 

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from mobility.models import DocumentType, Mobility, MobilityStatus
+from mobility.catalogue.models import DocumentType
+from mobility.mobilities.models import Mobility, MobilityStatus
 
 from .. import factories
 

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from certification import services as certificates
-from mobility.models import GuestRole, MobilityStatus
+from mobility.guests.models import GuestRole
+from mobility.mobilities.models import MobilityStatus
 
 from .support import (
     DESKTOP,

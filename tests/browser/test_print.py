@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from mobility.models import GuestRole
+from mobility.guests.models import GuestRole
 
 from .support import log_in, open_page, personal_link, print_problems, printed_text, screenshot
 

@@ -16,8 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
-from mobility import guests
-from mobility.models import Evaluation, EvaluationStatus, GuestRole, MobilityStatus
+from mobility.evaluations.models import Evaluation, EvaluationStatus
+from mobility.guests.models import GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
 from partners.emails import email_deliver
 from partners.models import OutboundEmail
 

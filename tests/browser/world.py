@@ -15,10 +15,15 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility import services
-from mobility.exports import export_job_request
-from mobility.imports.services import import_batch_create
-from mobility.models import DocumentType, EvaluationStatus, MobilityStatus
+from mobility.agreements import services as agreements_services
+from mobility.catalogue.models import DocumentType
+from mobility.data.exports.jobs import export_job_request
+from mobility.data.imports.services import import_batch_create
+from mobility.documents import services as documents_services
+from mobility.evaluations.models import EvaluationStatus
+from mobility.groups import services
+from mobility.mobilities import services as mobilities_services
+from mobility.mobilities.models import MobilityStatus
 from tests import factories
 from tests.certification.factories import evaluated_mobility
 
@@ -79,7 +84,7 @@ def build(*, centre: Any, chamber: Any, referent: Any) -> World:
         preferred_language="fr",
     )
     project = factories.ProjectFactory(organisation=centre, title="Apprentis sans frontières 2026")
-    mobility = services.mobility_create(
+    mobility = mobilities_services.mobility_create(
         centre=centre,
         data={
             "participant": learner,
@@ -95,7 +100,7 @@ def build(*, centre: Any, chamber: Any, referent: Any) -> World:
         },
         acting_user=referent,
     )
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility,
         data={
             "objectives": "Découvrir la boulangerie espagnole et ses pains traditionnels.",
@@ -109,7 +114,7 @@ def build(*, centre: Any, chamber: Any, referent: Any) -> World:
         units=None,
         acting_user=referent,
     )
-    services.document_upload(
+    documents_services.document_upload(
         learner=learner,
         document_type=DocumentType.objects.get(code="insurance"),
         upload=SimpleUploadedFile("assurance-kervella.pdf", PDF, content_type="application/pdf"),

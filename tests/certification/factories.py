@@ -12,18 +12,15 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from mobility.models import (
-    AgreementOutcome,
+from mobility.agreements.models import AgreementOutcome, LearningAgreement, Signature
+from mobility.evaluations.models import (
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    LearningAgreement,
-    MobilityGroup,
-    MobilityStatus,
     OutcomeAssessment,
     Recognition,
-    Signature,
 )
+from mobility.mobilities.models import MobilityGroup, MobilityStatus
 from tests import factories as base
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from certification import context as ctx
 from certification.selectors import mobility_for_certificate
-from mobility.models import MobilityStatus
+from mobility.mobilities.models import MobilityStatus
 
 from .factories import evaluated_mobility
 
@@ -125,7 +125,7 @@ def test_a_mobility_in_progress_is_not_attended_yet(centre_a):
 
 
 def test_the_host_signatory_is_the_one_named_in_the_evaluation(mobility_a):
-    from mobility.models import Evaluation
+    from mobility.evaluations.models import Evaluation
 
     Evaluation.objects.filter(mobility=mobility_a).update(
         signatory_name="Jorge Sol", signatory_position="Gerente"

@@ -2,7 +2,7 @@ import pytest
 
 from certification import demo
 from certification.models import Certificate, CertificateStatus
-from mobility.models import MobilityStatus
+from mobility.mobilities.models import MobilityStatus
 from partners.models import Membership
 from partners.roles import Role
 from tests import factories as base

@@ -9,7 +9,7 @@ from django.utils import timezone
 from certification import services
 from certification.models import Certificate, CertificateStatus, GroupIssue, IssueStatus
 from certification.panels import group_progress_context
-from mobility.models import Mobility
+from mobility.mobilities.models import Mobility
 from partners.models import AuditEntry, Membership
 from tests import factories as base
 from tests.workers import Worker, wait_for

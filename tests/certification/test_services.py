@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from certification import services
 from certification.models import Certificate, CertificateStatus, DocumentJob, JobKind, JobStatus
 from certification.services import CertificationError
-from mobility.models import MobilityStatus
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry
 
 from .conftest import run_jobs

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from mobility.models import ImportBatch, ImportStatus, Learner
+from mobility.data.models import ImportBatch, ImportStatus
+from mobility.learners.models import Learner
 from partners.models import AuditEntry
 
 from .. import factories

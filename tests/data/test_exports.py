@@ -11,9 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from import_export import resources
 
-from mobility import exports
-from mobility.models import ExportJob, ExportStatus, Learner
-from mobility.spreadsheets import Rows, SafeCSV, SafeXLSX, write_csv, write_xlsx
+from mobility.data import spreadsheets as data_spreadsheets
+from mobility.data.exports import jobs as exports_jobs
+from mobility.data.exports import rows as exports
+from mobility.data.exports import run as exports_run
+from mobility.data.models import ExportJob, ExportStatus
+from mobility.data.spreadsheets import Rows, SafeCSV, SafeXLSX, write_csv, write_xlsx
+from mobility.learners.models import Learner
 from partners.models import AuditEntry
 
 from .. import factories
@@ -103,7 +107,7 @@ def test_text_of_a_str_subclass_is_neutralised_too():
     data = io.BytesIO()
     write_xlsx(Rows("x", [mark_safe("=header")], [cells]), data)
     _assert_xlsx_safe(data.getvalue())
-    assert exports.neutralise(Kind.FORMULA) == "'=1+1"
+    assert data_spreadsheets.neutralise(Kind.FORMULA) == "'=1+1"
 
 
 @pytest.mark.parametrize("kind", ["learners", "mobilities"])
@@ -150,7 +154,7 @@ def test_the_command_line_neutralises_formulas(tmp_path, evil_learner):
 
 
 def test_the_admin_action_neutralises_formulas(client, operator, evil_learner, media):
-    from mobility.models import ErasmusMapping, ImportBatch
+    from mobility.data.models import ErasmusMapping, ImportBatch
 
     batch = ImportBatch.objects.create(
         centre=evil_learner.centre, kind="learners", original_name="=cmd|' /C calc'!A0.csv", file_format="csv"
@@ -179,7 +183,7 @@ def test_django_import_export_formats_use_the_writer(evil_learner):
 
 def test_rows_for_the_api_neutralise_formulas_through_the_writer(referent_a, evil_learner):
     rows = exports.rows_for("learners", referent_a, {})
-    chunks = b"".join(exports.csv_chunks(rows))
+    chunks = b"".join(data_spreadsheets.csv_chunks(rows))
     _assert_csv_safe(chunks)
 
 
@@ -193,7 +197,7 @@ def _xlsx_text(data: bytes) -> bytes:
 @pytest.fixture
 def evil_evaluations(centre_a, centre_b, evil_learner):
     """A tutor's evaluation whose free texts are formulas (a tutor is outside the platform), and one of centre B."""
-    from mobility.models import Evaluation, EvaluationKind
+    from mobility.evaluations.models import Evaluation, EvaluationKind
 
     mine = factories.MobilityFactory(participant=evil_learner)
     Evaluation.objects.create(
@@ -226,7 +230,7 @@ def test_evaluation_and_directory_exports_neutralise_formulas_on_every_path(
         page = b"".join(client.get(f"/data/exports/{job.pk}/download/").streaming_content)
         out = tmp_path / f"{kind}.{file_format}"
         call_command("export_data", kind, "--format", file_format, "--output", str(out), stdout=io.StringIO())
-        api = b"".join(exports.csv_chunks(exports.rows_for(kind, referent_a, {})))
+        api = b"".join(data_spreadsheets.csv_chunks(exports.rows_for(kind, referent_a, {})))
         for data in (page, out.read_bytes()):
             (_assert_csv_safe if file_format == "csv" else _assert_xlsx_safe)(data)
             assert b"evil.example" in (data if file_format == "csv" else _xlsx_text(data))
@@ -313,7 +317,7 @@ def test_a_large_export_goes_to_a_worker(
         client_of(referent_a).post("/data/exports/", {"kind": "learners", "file_format": "csv"})
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.REQUESTED and len(callbacks) == 1
-    exports.export_job_run(job_id=job.pk)  # what the worker runs
+    exports_run.export_job_run(job_id=job.pk)  # what the worker runs
     job.refresh_from_db()
     assert job.status == ExportStatus.READY and job.row_count == 2
 
@@ -385,7 +389,7 @@ def test_the_sweeper_republishes_a_job_no_worker_picked_up(referent_a, django_ca
     job = ExportJob.objects.create(kind="learners", file_format="csv", created_by=referent_a)
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=10))
     with django_capture_on_commit_callbacks() as callbacks:
-        assert exports.data_jobs_republish_stale() == 1
+        assert exports_jobs.data_jobs_republish_stale() == 1
     assert len(callbacks) == 1
 
 
@@ -399,6 +403,6 @@ def test_old_export_files_are_deleted(referent_a, media):
     job.file.save("old.csv", ContentFile(b"a"), save=True)
     path = job.file.path
     ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=30))
-    assert exports.data_files_purge() == 1
+    assert exports_run.data_files_purge() == 1
     job.refresh_from_db()
     assert not job.file and not __import__("os").path.exists(path)

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from mobility.imports import services
-from mobility.models import ImportStatus, Learner
+from mobility.data.imports import services
+from mobility.data.models import ImportStatus
+from mobility.learners.models import Learner
 from partners.models import AuditEntry, Organisation, OrganisationKind
 
 from .. import factories

@@ -2,8 +2,9 @@
 
 import pytest
 
-from mobility.imports import services
-from mobility.models import ImportStatus, Mobility
+from mobility.data.imports import services
+from mobility.data.models import ImportStatus
+from mobility.mobilities.models import Mobility
 from partners.models import AuditEntry, Contact, Organisation, OrganisationKind
 
 from .. import factories
@@ -260,6 +261,6 @@ def test_a_large_file_is_checked_and_imported_by_a_worker(
         )
     finally:
         worker.stop()
-    from mobility.models import Learner
+    from mobility.learners.models import Learner
 
     assert Learner.objects.count() == 30

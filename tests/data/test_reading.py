@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility.imports.limits import check_spreadsheet
-from mobility.imports.parsing import read_table
+from mobility.data.imports.limits import check_spreadsheet
+from mobility.data.imports.parsing import read_table
 
 from .conftest import csv_upload, xlsx_upload
 

@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from mobility import reporting, reports
-from mobility.models import EmployerFeedback, ErasmusColumn, ExportJob, MobilityStatus
-from mobility.reports import report_scope_resolve
+from mobility.data import erasmus as reporting
+from mobility.data import reports
+from mobility.data.models import ErasmusColumn, ExportJob
+from mobility.data.reports import report_scope_resolve
+from mobility.evaluations.models import EmployerFeedback
+from mobility.mobilities.models import MobilityStatus
 
 from .. import factories
 from .conftest import host_company

@@ -6,8 +6,10 @@ import re
 import pytest
 from django.core import mail
 
-from mobility import guests
-from mobility.models import EvaluationKind, GuestRole, MobilityStatus
+from mobility.evaluations.models import EvaluationKind
+from mobility.guests.models import GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
 from partners.emails import email_deliver
 from partners.models import EmailStatus, OutboundEmail
 

@@ -6,7 +6,8 @@ import threading
 import pytest
 import requests
 
-from mobility import guests
+from mobility.guests.services import recovery as guests
+from mobility.guests.services import sessions as services_sessions
 
 from .conftest import deliver_all
 
@@ -18,7 +19,7 @@ TOO_MANY = "Too many wrong codes"
 
 def _browser(live_server, email: str) -> tuple[requests.Session, str]:
     """A browser that asked for a new link: its session holds the code request; returns its CSRF token."""
-    from mobility.tasks import guest_lost_link
+    from mobility.guests.tasks import guest_lost_link
 
     browser = requests.Session()
     page = browser.get(f"{live_server.url}/guest/lost/", timeout=10)
@@ -27,7 +28,7 @@ def _browser(live_server, email: str) -> tuple[requests.Session, str]:
     # What the worker does with the task: look the address up, queue the e-mail with the code.
     from django.contrib.sessions.backends.db import SessionStore
 
-    pending = SessionStore(session_key=browser.cookies["sessionid"])[guests.SESSION_CODE]
+    pending = SessionStore(session_key=browser.cookies["sessionid"])[services_sessions.SESSION_CODE]
     guest_lost_link(pending["email"], pending["id"], "en")
     return browser, token
 

@@ -11,8 +11,12 @@ import re
 import pytest
 from django.core.cache import cache
 
-from mobility import evaluations, guests
-from mobility.models import AccessLink, EvaluationKind, GuestRole, MobilityStatus
+from mobility.evaluations import selectors as evaluations_selectors
+from mobility.evaluations.models import EvaluationKind
+from mobility.evaluations.services import evaluation as evaluations
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry, EmailStatus, OutboundEmail
 from tests.workers import Worker, wait_for
 
@@ -63,7 +67,7 @@ def _fresh(links):
 
 
 def _submitted(mobility, overall_comment="Bien"):
-    outcomes = [o.pk for o in evaluations.evaluation_outcomes(mobility=mobility)]
+    outcomes = [o.pk for o in evaluations_selectors.evaluation_outcomes(mobility=mobility)]
     skills = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
     evaluations.evaluation_save_draft(
         mobility=mobility,

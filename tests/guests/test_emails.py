@@ -3,8 +3,8 @@ sent by a worker."""
 
 import pytest
 
-from mobility import guests
-from mobility.models import GuestRole
+from mobility.guests.models import GuestRole
+from mobility.guests.services import links as guests
 from partners import tasks
 from partners.models import EmailStatus, OutboundEmail
 from tests.workers import Worker, wait_for

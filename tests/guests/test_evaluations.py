@@ -10,18 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
-from mobility import evaluations, guests
-from mobility.models import (
-    AccessLink,
+from mobility.evaluations import selectors as evaluations_selectors
+from mobility.evaluations.models import (
     EmployerFeedback,
     Evaluation,
     EvaluationKind,
     EvaluationStatus,
-    GuestRole,
-    MobilityStatus,
     OutcomeAssessment,
     Recognition,
 )
+from mobility.evaluations.services import evaluation as evaluations
+from mobility.evaluations.services import recognition as services_recognition
+from mobility.evaluations.services import reminders as services_reminders
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry, OutboundEmail
 
 from .. import factories
@@ -32,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _outcome_ids(mobility):
-    return [o.pk for o in evaluations.evaluation_outcomes(mobility=mobility)]
+    return [o.pk for o in evaluations_selectors.evaluation_outcomes(mobility=mobility)]
 
 
 def complete_form(mobility, **overrides):
@@ -417,7 +420,7 @@ def test_validation_of_a_running_mobility_leaves_its_status_and_the_beat_job_fol
     assert mobility.status == MobilityStatus.IN_PROGRESS
     mobility.status = MobilityStatus.COMPLETED
     mobility.save(update_fields=["status"])
-    assert evaluations.evaluated_mobilities_follow() == 1
+    assert services_reminders.evaluated_mobilities_follow() == 1
     mobility.refresh_from_db()
     assert mobility.status == MobilityStatus.EVALUATED
 
@@ -576,13 +579,13 @@ def test_the_decision_is_shown_on_the_mobility_page(client_of, referent_a, mobil
 def test_a_decision_needs_a_date_not_in_the_future(mobility, referent_a, returned):
     future = datetime.date.today() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError, match="future"):
-        evaluations.recognition_record(
+        services_recognition.recognition_record(
             mobility=mobility,
             decisions=[{"unit": returned, "decision": "recognised", "decided_on": future}],
             acting_user=referent_a,
         )
     with pytest.raises(ValidationError, match="date of the decision"):
-        evaluations.recognition_record(
+        services_recognition.recognition_record(
             mobility=mobility,
             decisions=[{"unit": returned, "decision": "recognised", "decided_on": None}],
             acting_user=referent_a,
@@ -593,7 +596,7 @@ def test_recognition_waits_for_the_return(mobility, referent_a, returned):
     mobility.status = MobilityStatus.IN_PROGRESS
     mobility.save(update_fields=["status"])
     with pytest.raises(ValidationError, match="after the learner's return"):
-        evaluations.recognition_record(
+        services_recognition.recognition_record(
             mobility=mobility, decisions=[{"unit": returned, "decision": "recognised", "decided_on": datetime.date(2026, 4, 1)}],
             acting_user=referent_a,
         )  # fmt: skip
@@ -602,18 +605,18 @@ def test_recognition_waits_for_the_return(mobility, referent_a, returned):
 def test_a_unit_outside_the_mobility_is_refused(mobility, referent_a, returned):
     stranger = factories.UnitFactory()
     with pytest.raises(ValidationError):
-        evaluations.recognition_record(
+        services_recognition.recognition_record(
             mobility=mobility, decisions=[{"unit": stranger, "decision": "recognised", "decided_on": datetime.date(2026, 4, 1)}],
             acting_user=referent_a,
         )  # fmt: skip
 
 
 def test_an_empty_decision_withdraws_the_earlier_one(mobility, referent_a, returned):
-    evaluations.recognition_record(
+    services_recognition.recognition_record(
         mobility=mobility, decisions=[{"unit": returned, "decision": "not_recognised", "decided_on": datetime.date(2026, 4, 1)}],
         acting_user=referent_a,
     )  # fmt: skip
-    evaluations.recognition_record(
+    services_recognition.recognition_record(
         mobility=mobility, decisions=[{"unit": returned, "decision": ""}], acting_user=referent_a
     )
     assert not Recognition.objects.exists()
@@ -700,7 +703,8 @@ def test_the_guest_link_lives_on_after_the_evaluation(mobility, invite):
 
 
 def test_submitting_ticks_the_tutors_evaluation_task(tutor_client, mobility):
-    from mobility.models import Assignee, ChecklistItem, Step
+    from mobility.catalogue.models import Assignee, Step
+    from mobility.tracking.models import ChecklistItem
 
     task = ChecklistItem.objects.create(
         mobility=mobility,

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from certification import services
 from certification.models import Certificate
-from mobility.models import GuestRole
+from mobility.guests.models import GuestRole
 from partners.models import AuditEntry
 from tests.certification.conftest import run_jobs
 from tests.certification.factories import evaluated_mobility

@@ -3,7 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility.models import Assignee, ChecklistItem, Document, DocumentType, GuestRole, Step
+from mobility.catalogue.models import Assignee, DocumentType, Step
+from mobility.documents.models import Document
+from mobility.guests.models import GuestRole
+from mobility.tracking.models import ChecklistItem
 from partners import panels
 
 from .. import factories

@@ -10,8 +10,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from mobility import guests
-from mobility.models import AccessLink, GuestRole, MobilityStatus
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.guests.services import recovery as services_recovery
+from mobility.guests.services import sessions as services_sessions
+from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry, OutboundEmail
 
 from .. import factories
@@ -72,7 +75,7 @@ def test_the_session_holds_link_ids_never_the_token(client, mobility, invite):
     key = invite(mobility)
     client.get(f"/t/{key}")
     session = client.session
-    assert session[guests.SESSION_LINKS] == [AccessLink.objects.get(mobility=mobility).pk]
+    assert session[services_sessions.SESSION_LINKS] == [AccessLink.objects.get(mobility=mobility).pk]
     assert key[guests.LOOKUP_LENGTH :] not in str(dict(session.items()))
 
 
@@ -144,7 +147,7 @@ def test_an_expired_link_explains_what_to_do_and_tells_the_referent(client, mobi
     assert mobility.centre.name.encode() in response.content
     notice = OutboundEmail.objects.get(kind="referent.link_problem")
     assert notice.to == "alice@montclar.example"
-    assert guests.SESSION_LINKS not in client.session
+    assert services_sessions.SESSION_LINKS not in client.session
 
 
 def test_the_referent_is_told_at_most_once_a_day_per_link(client, mobility, invite):
@@ -181,7 +184,7 @@ def test_a_tampered_or_cut_link_offers_a_new_one_and_tells_the_referent(client, 
     assert as_html("Send me a new link", "es").encode() in response.content
     assert b"l\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2@panaderia-sol.example" in response.content  # masked
     assert OutboundEmail.objects.filter(kind="referent.link_problem").count() == 1
-    assert guests.SESSION_LINKS not in client.session
+    assert services_sessions.SESSION_LINKS not in client.session
 
 
 def test_an_unknown_key_reveals_nothing_and_points_to_the_lost_link_page(client, db):
@@ -210,7 +213,10 @@ def test_renewing_is_limited_per_link(client, mobility, invite):
     link = AccessLink.objects.get(mobility=mobility)
     for _ in range(5):
         client.post(f"/guest/renew/{link.lookup}/")
-    assert OutboundEmail.objects.filter(kind="guest.renewed.tutor").count() == guests.RENEW_LIMIT_PER_LINK
+    assert (
+        OutboundEmail.objects.filter(kind="guest.renewed.tutor").count()
+        == services_recovery.RENEW_LIMIT_PER_LINK
+    )
 
 
 # --- Re-sending ---------------------------------------------------------------------------------
@@ -299,11 +305,11 @@ def test_nobody_is_invited_to_a_cancelled_mobility(mobility, referent_a):
 
 # --- Lost links ---------------------------------------------------------------------------------
 def _request_new_link(client, email):
-    from mobility.tasks import guest_lost_link
+    from mobility.guests.tasks import guest_lost_link
 
-    before = (client.session.get(guests.SESSION_CODE) or {}).get("id")
+    before = (client.session.get(services_sessions.SESSION_CODE) or {}).get("id")
     response = client.post("/guest/lost/", {"email": email})
-    pending = client.session.get(guests.SESSION_CODE)
+    pending = client.session.get(services_sessions.SESSION_CODE)
     if pending and pending["id"] != before:  # a new request: what the worker does with the task
         guest_lost_link(pending["email"], pending["id"], "en")
     return response
@@ -345,7 +351,7 @@ def test_a_wrong_code_is_refused_and_five_wrong_codes_block(client, mobility, in
     _request_new_link(client, "lucia@panaderia-sol.example")
     code = re.search(r"\b(\d{6})\b", deliver_all()[-1].body).group(1)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    for _ in range(guests.CODE_MAX_ATTEMPTS):
+    for _ in range(services_recovery.CODE_MAX_ATTEMPTS):
         assert client.post("/guest/code/", {"code": wrong}).status_code == 400
     response = client.post("/guest/code/", {"code": code})
     assert response.status_code == 400
@@ -355,7 +361,7 @@ def test_a_wrong_code_is_refused_and_five_wrong_codes_block(client, mobility, in
 def test_codes_tried_from_one_address_are_throttled_whatever_the_code_request(
     client, mobility, invite, monkeypatch
 ):
-    monkeypatch.setattr(guests, "CODE_CHECKS_PER_IP", 3)
+    monkeypatch.setattr(services_recovery, "CODE_CHECKS_PER_IP", 3)
     invite(mobility)
     answers = []
     for n in range(2):  # two code requests (two sessions) from the same address
@@ -373,10 +379,13 @@ def test_codes_tried_from_one_address_are_throttled_whatever_the_code_request(
 
 def test_lost_link_requests_are_rate_limited_per_address(client, mobility, invite):
     invite(mobility)
-    for _ in range(guests.LOST_LINK_LIMIT_PER_ADDRESS + 2):
+    for _ in range(services_recovery.LOST_LINK_LIMIT_PER_ADDRESS + 2):
         response = _request_new_link(client, "lucia@panaderia-sol.example")
     assert b"Too many requests" in response.content
-    assert OutboundEmail.objects.filter(kind="guest.lost_link").count() == guests.LOST_LINK_LIMIT_PER_ADDRESS
+    assert (
+        OutboundEmail.objects.filter(kind="guest.lost_link").count()
+        == services_recovery.LOST_LINK_LIMIT_PER_ADDRESS
+    )
 
 
 def test_no_fresh_link_for_a_revoked_invitation(client, mobility, invite, referent_a):
@@ -417,7 +426,7 @@ def test_an_address_trying_many_wrong_keys_stops_reaching_the_referent_but_a_rig
     client, mobility, invite
 ):
     key = invite(mobility)
-    for attempt in range(guests.EXCHANGE_FAILURE_LIMIT + 5):
+    for attempt in range(services_sessions.EXCHANGE_FAILURE_LIMIT + 5):
         client.get(f"/t/{key[:-6]}{attempt:06d}")
     assert OutboundEmail.objects.filter(kind="referent.link_problem").count() == 1
     wrong = key[:-1] + ("Z" if key[-1] != "Z" else "Y")
@@ -438,7 +447,7 @@ def test_lost_link_requests_behind_the_proxy_are_counted_per_client(client, mobi
             HTTP_X_FORWARDED_FOR=address,
         )
 
-    for n in range(guests.LOST_LINK_LIMIT_PER_IP + 1):
+    for n in range(services_recovery.LOST_LINK_LIMIT_PER_IP + 1):
         busy = ask("203.0.113.9", n)
     assert b"Too many requests" in busy.content
     assert b"Too many requests" not in ask("198.51.100.20", 99).content
@@ -449,7 +458,7 @@ def test_wrong_keys_from_one_client_behind_the_proxy_do_not_silence_another(
 ):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     key = invite(mobility)
-    for attempt in range(guests.EXCHANGE_FAILURE_LIMIT + 1):
+    for attempt in range(services_sessions.EXCHANGE_FAILURE_LIMIT + 1):
         client.get(f"/t/{key[:-6]}{attempt:06d}", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
     AccessLink.objects.filter(mobility=mobility).update(revoked_at=timezone.now())
     # Another client holding the (now revoked) link is told it was revoked, not "unknown".

@@ -2,9 +2,9 @@
 
 import pytest
 
-from mobility import guests
-from mobility.evaluation_panels import dashboard_panel, outside_panel
-from mobility.models import GuestRole
+from mobility.evaluations.panels import dashboard_panel, outside_panel
+from mobility.guests.models import GuestRole
+from mobility.guests.services import links as guests
 from partners import panels
 
 from .test_evaluations import _submitted

@@ -8,8 +8,14 @@ import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from mobility import evaluations, guests
-from mobility.models import EvaluationKind, GuestReminder, GuestRole, MobilityStatus, ReminderKind
+from mobility.evaluations.models import EvaluationKind, GuestReminder, ReminderKind
+from mobility.evaluations.services import evaluation as services_evaluation
+from mobility.evaluations.services import reminders as evaluations
+from mobility.guests.models import GuestRole
+from mobility.guests.services import actions as services_actions
+from mobility.guests.services import links as guests
+from mobility.guests.services import sessions as services_sessions
+from mobility.mobilities.models import MobilityStatus
 from partners.models import OutboundEmail
 
 from .test_evaluations import _fill, _submitted
@@ -90,7 +96,7 @@ def test_a_returned_evaluation_restarts_the_schedule_from_its_return(invited, re
     run("2026-04-13")
     run("2026-04-20")
     with on("2026-04-22"):
-        evaluations.evaluation_send_back(
+        services_evaluation.evaluation_send_back(
             evaluation=_submitted(invited), acting_user=referent_a, comment="Fechas"
         )
     assert [run(day) for day in ("2026-04-24", "2026-04-25", "2026-05-02")] == [0, 1, 1]
@@ -126,10 +132,10 @@ def test_a_confirmed_placement_is_not_reminded(mobility, referent_a):
     mobility.save(update_fields=["status"])
     with on("2026-02-01"):
         link = guests.access_link_invite(mobility=mobility, role=GuestRole.TUTOR, acting_user=referent_a)
-        grant = guests.Grant(
+        grant = services_sessions.Grant(
             mobility_id=mobility.pk, role=GuestRole.TUTOR, name="Lucía García", language="es", link=link
         )
-        guests.host_confirmation_record(mobility=mobility, grant=grant, dates_confirmed=True)
+        services_actions.host_confirmation_record(mobility=mobility, grant=grant, dates_confirmed=True)
     assert run("2026-02-11") == 0
 
 
@@ -155,7 +161,7 @@ def test_a_manual_reminder_needs_something_to_remind(invited, referent_a):
 
 
 def test_the_mobility_panel_shows_what_was_sent_when(rf, referent_a, invited):
-    from mobility.evaluation_panels import outside_panel
+    from mobility.evaluations.panels import outside_panel
 
     run("2026-04-13")
     request = rf.get("/")
@@ -169,7 +175,7 @@ def test_the_mobility_panel_shows_what_was_sent_when(rf, referent_a, invited):
 def test_the_tutors_self_assessment_kind_never_triggers_tutor_reminders(invited):
     assert EvaluationKind.SELF != EvaluationKind.TUTOR
     with on("2026-04-11"):
-        evaluations.evaluation_save_draft(
+        services_evaluation.evaluation_save_draft(
             mobility=invited,
             kind=EvaluationKind.SELF,
             data={},

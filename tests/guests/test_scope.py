@@ -8,17 +8,14 @@ import datetime
 import pytest
 from django.test import Client
 
-from mobility import evaluations, guests
-from mobility.models import (
-    Assignee,
-    ChecklistItem,
-    Document,
-    DocumentType,
-    EvaluationKind,
-    GuestRole,
-    MobilityStatus,
-    Step,
-)
+from mobility.catalogue.models import Assignee, DocumentType, Step
+from mobility.documents.models import Document
+from mobility.evaluations.models import EvaluationKind
+from mobility.evaluations.services import evaluation as evaluations
+from mobility.guests.models import GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
+from mobility.tracking.models import ChecklistItem
 from partners.models import OutboundEmail
 
 from .. import factories

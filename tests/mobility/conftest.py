@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 
-from mobility import services
+from mobility.agreements import services
+from mobility.groups import services as groups_services
+from mobility.mobilities import services as mobilities_services
 
 from .. import factories
 
@@ -59,7 +61,7 @@ def learner(centre_a):
 
 @pytest.fixture
 def mobility(centre_a, referent_a, learner, host, tutor):
-    return services.mobility_create(
+    return mobilities_services.mobility_create(
         centre=centre_a,
         data={
             "participant": learner,
@@ -80,7 +82,7 @@ def project(centre_a):
 
 @pytest.fixture
 def group(centre_a, referent_a, learner):
-    return services.group_create(
+    return groups_services.group_create(
         centre=centre_a,
         data={
             "name": "Valence avril",

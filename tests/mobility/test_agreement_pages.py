@@ -1,7 +1,7 @@
 import pytest
 
-from mobility import guidance, services
-from mobility.models import AgreementStatus, LearningAgreement, Party, SignatureMethod
+from mobility.agreements import guidance, services
+from mobility.agreements.models import AgreementStatus, LearningAgreement, Party, SignatureMethod
 
 from .. import factories
 

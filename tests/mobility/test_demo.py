@@ -1,7 +1,10 @@
 import pytest
 
-from mobility import demo
-from mobility.models import Document, Learner, Mobility, MobilityGroup, MobilityStatus
+from mobility.demo import data as demo_data
+from mobility.demo import seed as demo
+from mobility.documents.models import Document
+from mobility.learners.models import Learner
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from partners import demo as partners_demo
 
 pytestmark = pytest.mark.django_db
@@ -12,11 +15,11 @@ def one_small_centre(monkeypatch):
     """One centre, one mobility per status and a small group: the whole demo takes a minute."""
     centre = "CFA des Métiers de Montclar"
     seen: set[str] = set()
-    plans = [p for p in demo.PLANS if not (p.status in seen or seen.add(p.status))]
-    monkeypatch.setattr(demo, "LEARNERS_PER_CENTRE", {centre: 20})
-    monkeypatch.setattr(demo, "PLANS", plans)
+    plans = [p for p in demo_data.PLANS if not (p.status in seen or seen.add(p.status))]
+    monkeypatch.setattr(demo_data, "LEARNERS_PER_CENTRE", {centre: 20})
+    monkeypatch.setattr(demo_data, "PLANS", plans)
     monkeypatch.setattr(
-        demo, "GROUPS", {centre: [("upcoming", 24, 3, "Aurélie Marchand, +33 6 12 34 56 78")]}
+        demo_data, "GROUPS", {centre: [("upcoming", 24, 3, "Aurélie Marchand, +33 6 12 34 56 78")]}
     )
 
 
@@ -35,7 +38,7 @@ def test_the_demo_has_every_status_minors_documents_and_a_group_and_runs_twice(o
 
 def test_the_demos_evaluated_mobilities_have_a_full_evaluation_and_recognised_units(one_small_centre):
     """So that a demo certificate shows every Europass section and the centre's recognition."""
-    from mobility.models import Evaluation, EvaluationKind, Recognition, RecognitionDecision
+    from mobility.evaluations.models import Evaluation, EvaluationKind, Recognition, RecognitionDecision
 
     context: dict = {}
     partners_demo.seed(context)

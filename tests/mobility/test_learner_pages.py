@@ -5,8 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mobility import services
-from mobility.models import Document, DocumentType, Learner, ParentalConsent
+from mobility.catalogue.models import DocumentType
+from mobility.documents.models import Document
+from mobility.learners import services
+from mobility.learners.models import Learner, ParentalConsent
 from partners.models import AuditEntry
 
 from .. import factories

@@ -5,15 +5,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mobility import services
-from mobility.models import (
-    Document,
-    DocumentType,
-    Mobility,
-    MobilityStatus,
-    Party,
-    SignatureMethod,
-)
+from mobility.agreements import services as agreements_services
+from mobility.agreements.models import Party, SignatureMethod
+from mobility.catalogue.models import DocumentType
+from mobility.documents import services
+from mobility.documents.models import Document
+from mobility.mobilities import services as mobilities_services
+from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.tracking import services as tracking_services
 from partners.models import AuditEntry, OutboundEmail
 
 from .. import factories
@@ -221,14 +220,14 @@ def _fill(mobility, referent, *, documents, followups):
             acting_user=referent,
         )
     for followup in list(mobility.followups.all())[:followups]:
-        services.followup_record(
+        tracking_services.followup_record(
             mobility=mobility,
             followup=followup,
             data={"done_on": datetime.date(2026, 3, 10), "channel": "phone", "notes": "RAS"},
             acting_user=referent,
         )
     for item in list(mobility.checklist.all())[: documents * 2]:
-        services.checklist_item_set_done(item=item, done=True, acting_user=referent)
+        tracking_services.checklist_item_set_done(item=item, done=True, acting_user=referent)
 
 
 def test_the_mobility_page_costs_the_same_queries_however_much_it_holds(
@@ -238,14 +237,16 @@ def test_the_mobility_page_costs_the_same_queries_however_much_it_holds(
     _fill(mobility, referent_a, documents=1, followups=1)
     few = _count(client, f"/mobilities/{mobility.pk}/")
     _fill(mobility, referent_a, documents=8, followups=2)
-    services.agreement_sign(
+    agreements_services.agreement_sign(
         agreement=agreement, party=Party.LEARNER, signer_name="Léa", method="in_app", acting_user=referent_a
     )
     assert _count(client, f"/mobilities/{mobility.pk}/") == few
 
 
 def test_the_page_lists_what_blocks_confirmation_and_disables_the_button(client_of, referent_a, mobility):
-    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    mobilities_services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a
+    )
     response = client_of(referent_a).get(f"/mobilities/{mobility.pk}/")
     text = response.content.decode()
     assert "Before it can be confirmed" in text
@@ -254,7 +255,9 @@ def test_the_page_lists_what_blocks_confirmation_and_disables_the_button(client_
 
 
 def test_confirming_with_blockers_is_refused_with_their_list(client_of, referent_a, mobility):
-    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    mobilities_services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a
+    )
     response = client_of(referent_a).post(
         f"/mobilities/{mobility.pk}/status/", {"target": "confirmed", "to-confirmed-to_status": "confirmed"}
     )
@@ -324,7 +327,9 @@ def test_read_only_staff_cannot_change_the_status(client_of, readonly_a, mobilit
 
 
 def test_the_history_tells_what_happened(client_of, referent_a, mobility):
-    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    mobilities_services.mobility_transition(
+        mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a
+    )
     document = services.document_upload(
         learner=mobility.participant,
         mobility=mobility,

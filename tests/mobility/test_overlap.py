@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from mobility import services
-from mobility.models import Mobility
+from mobility.mobilities import services
+from mobility.mobilities.models import Mobility
 
 from .. import factories
 

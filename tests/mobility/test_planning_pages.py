@@ -8,8 +8,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mobility import services
-from mobility.models import Mobility, MobilityGroup, MobilityStatus, Project
+from mobility.documents import services as documents_services
+from mobility.groups import services as groups_services
+from mobility.mobilities import services as mobilities_services
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.projects.models import Project
+from mobility.tracking import services
 from partners import panels
 
 from .. import factories
@@ -121,10 +125,10 @@ def test_the_group_page_costs_the_same_queries_for_2_and_12_members(
         "planned_start": datetime.date(2026, 4, 13),
         "planned_end": datetime.date(2026, 4, 17),
     }
-    small = services.group_create(
+    small = groups_services.group_create(
         centre=centre_a, data=data, participants=learners[:2], host_organisation=host, acting_user=referent_a
     )
-    large = services.group_create(
+    large = groups_services.group_create(
         centre=centre_a,
         data={
             **data,
@@ -184,7 +188,7 @@ def test_a_malformed_grant_number_and_budget_line_are_named(client_of, referent_
 
 def test_the_project_page_lists_its_mobilities_only(client_of, referent_a, centre_a, project, mobility):
     other = factories.MobilityFactory(participant=factories.LearnerFactory(centre=centre_a))
-    services.mobility_update(mobility=mobility, data={"project": project}, acting_user=referent_a)
+    mobilities_services.mobility_update(mobility=mobility, data={"project": project}, acting_user=referent_a)
     page = client_of(referent_a).get(f"/projects/{project.pk}/").context["page"]
     assert list(page) == [mobility] and other not in page
 
@@ -242,11 +246,11 @@ def test_the_dashboard_shows_departures_and_who_is_abroad(client_of, referent_a,
 def _upload(learner, code, *, mobility=None, valid_until=None, user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from mobility.models import DocumentType
+    from mobility.catalogue.models import DocumentType
 
     from .conftest import PDF
 
-    return services.document_upload(
+    return documents_services.document_upload(
         learner=learner,
         mobility=mobility,
         document_type=DocumentType.objects.get(code=code),
@@ -259,7 +263,7 @@ def _upload(learner, code, *, mobility=None, valid_until=None, user):
 def test_the_dashboard_lists_missing_documents_by_the_rule_of_the_mobility_page(
     client_of, referent_a, centre_a
 ):
-    from mobility import selectors
+    from mobility.documents import selectors
 
     today = timezone.localdate()
     learner = factories.LearnerFactory(centre=centre_a, last_name="Sansdossier")
@@ -294,7 +298,7 @@ def test_the_dashboard_lists_missing_documents_by_the_rule_of_the_mobility_page(
 def test_the_dashboard_shows_overdue_tasks_evaluations_and_certificates_to_issue(
     client_of, referent_a, centre_a
 ):
-    from mobility.models import Evaluation, EvaluationKind, EvaluationStatus
+    from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
 
     today = timezone.localdate()
     late = factories.MobilityFactory(

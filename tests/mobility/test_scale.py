@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from mobility.models import Learner, Mobility
+from mobility.learners.models import Learner
+from mobility.mobilities.models import Mobility
 from partners.access import get_access
 from partners.models import User
 

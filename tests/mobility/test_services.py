@@ -5,17 +5,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility import services
-from mobility.models import (
-    AgreementStatus,
-    DocumentType,
-    Evaluation,
-    EvaluationKind,
-    EvaluationStatus,
-    MobilityStatus,
-    Party,
-    SignatureMethod,
-)
+from mobility.agreements import services as agreements_services
+from mobility.agreements.models import AgreementStatus, Party, SignatureMethod
+from mobility.catalogue.models import DocumentType
+from mobility.documents import services as documents_services
+from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
+from mobility.groups import services as groups_services
+from mobility.learners import services as learners_services
+from mobility.mobilities import services
+from mobility.mobilities.models import MobilityStatus
+from mobility.tracking import services as tracking_services
 from partners.models import AuditEntry, OutboundEmail
 
 from .. import factories
@@ -115,7 +114,7 @@ def test_planning_tells_the_sending_employer_in_their_language(mobility, referen
     contact = factories.ContactFactory(
         organisation=employer, is_tutor=False, is_employer_contact=True, preferred_language="fr"
     )
-    services.learner_update(
+    learners_services.learner_update(
         learner=learner, data={"employer": employer, "employer_contact": contact}, acting_user=referent_a
     )
     services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
@@ -127,7 +126,7 @@ def test_planning_tells_the_sending_employer_in_their_language(mobility, referen
 def test_changing_dates_after_planning_tells_the_employer_again(mobility, referent_a, learner):
     employer = factories.HostCompanyFactory(kind="sending_employer")
     contact = factories.ContactFactory(organisation=employer, is_tutor=False, preferred_language="fr")
-    services.learner_update(
+    learners_services.learner_update(
         learner=learner, data={"employer": employer, "employer_contact": contact}, acting_user=referent_a
     )
     services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
@@ -144,7 +143,7 @@ def test_the_employers_emails_print_names_as_typed_in_their_subject_and_text(mob
     contact = factories.ContactFactory(
         organisation=employer, is_tutor=False, first_name="Zoé", last_name="O'Brien"
     )
-    services.learner_update(
+    learners_services.learner_update(
         learner=learner,
         data={"employer": employer, "employer_contact": contact, "last_name": "D'Angelo & Fils"},
         acting_user=referent_a,
@@ -184,8 +183,8 @@ def test_confirmation_needs_a_tutor_a_signed_agreement_consent_and_documents(mob
 
 
 def _sign_all(agreement, referent):
-    for party in services.agreement_required_parties(agreement=agreement):
-        services.agreement_sign(
+    for party in agreements_services.agreement_required_parties(agreement=agreement):
+        agreements_services.agreement_sign(
             agreement=agreement,
             party=party,
             signer_name="Signataire",
@@ -196,7 +195,7 @@ def _sign_all(agreement, referent):
 
 def _upload_required(mobility, referent):
     for doc_type in mobility.activity_type.required_documents.all():
-        services.document_upload(
+        documents_services.document_upload(
             learner=mobility.participant,
             mobility=mobility,
             document_type=doc_type,
@@ -207,7 +206,7 @@ def _upload_required(mobility, referent):
 
 def test_confirmation_succeeds_once_everything_is_there(mobility, referent_a):
     services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility,
         data={"objectives": "Pâte levée"},
         outcomes=[{"description": "Réalise une pâte levée"}],
@@ -232,30 +231,30 @@ def test_a_minor_needs_a_guardian_signature_and_parental_consent(centre_a, refer
     mobility = services.mobility_create(
         centre=centre_a, data=_plan_data(minor, host, tutor), acting_user=referent_a
     )
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility, data={"objectives": "x"}, outcomes=[], units=None, acting_user=referent_a
     )
-    assert Party.GUARDIAN in services.agreement_required_parties(agreement=agreement)
+    assert Party.GUARDIAN in agreements_services.agreement_required_parties(agreement=agreement)
     blockers = " ".join(services.confirmation_blockers(mobility=mobility))
     assert "parental consent" in blockers
 
 
 def test_a_change_after_signature_makes_a_new_version_and_keeps_the_old(mobility, referent_a):
-    v1 = services.agreement_save(
+    v1 = agreements_services.agreement_save(
         mobility=mobility,
         data={"objectives": "v1"},
         outcomes=[{"description": "A"}],
         units=None,
         acting_user=referent_a,
     )
-    services.agreement_sign(
+    agreements_services.agreement_sign(
         agreement=v1,
         party=Party.LEARNER,
         signer_name="L",
         method=SignatureMethod.IN_APP,
         acting_user=referent_a,
     )
-    v2 = services.agreement_save(
+    v2 = agreements_services.agreement_save(
         mobility=mobility, data={"objectives": "v2"}, outcomes=None, units=None, acting_user=referent_a
     )
     v1.refresh_from_db()
@@ -266,11 +265,11 @@ def test_a_change_after_signature_makes_a_new_version_and_keeps_the_old(mobility
 
 
 def test_signing_outside_the_platform_needs_the_scan(mobility, referent_a):
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility, data={"objectives": "x"}, outcomes=[], units=None, acting_user=referent_a
     )
     with pytest.raises(ValidationError) as exc:
-        services.agreement_sign(
+        agreements_services.agreement_sign(
             agreement=agreement,
             party=Party.HOST,
             signer_name="Tutor",
@@ -283,7 +282,7 @@ def test_signing_outside_the_platform_needs_the_scan(mobility, referent_a):
 def test_an_upload_with_a_lying_extension_is_refused(mobility, referent_a):
     doc_type = DocumentType.objects.get(code="insurance")
     with pytest.raises(ValidationError) as exc:
-        services.document_upload(
+        documents_services.document_upload(
             learner=mobility.participant,
             mobility=mobility,
             document_type=doc_type,
@@ -298,7 +297,7 @@ def test_an_upload_with_a_lying_extension_is_refused(mobility, referent_a):
 
 def test_uploading_a_requested_document_ticks_its_checklist_task(mobility, referent_a):
     doc_type = DocumentType.objects.get(code="insurance")
-    services.document_upload(
+    documents_services.document_upload(
         learner=mobility.participant,
         mobility=mobility,
         document_type=doc_type,
@@ -351,11 +350,13 @@ def test_a_group_creates_one_mobility_per_learner_or_none(centre_a, referent_a, 
         "planned_start": datetime.date(2026, 3, 2),
         "planned_end": datetime.date(2026, 3, 6),
     }
-    group = services.group_create(centre=centre_a, data=data, participants=learners, acting_user=referent_a)
+    group = groups_services.group_create(
+        centre=centre_a, data=data, participants=learners, acting_user=referent_a
+    )
     assert group.mobilities.count() == 3
     # A second departure overlapping for one learner: nothing is created at all.
     with pytest.raises(ValidationError) as exc:
-        services.group_create(
+        groups_services.group_create(
             centre=centre_a,
             data={**data, "name": "Doublon"},
             participants=[*learners[:1], factories.LearnerFactory(centre=centre_a)],
@@ -412,8 +413,8 @@ def test_a_long_stay_is_followed_monthly(centre_a, referent_a, learner, host, tu
 
 def test_unticking_a_task_clears_who_and_when_and_is_audited(mobility, referent_a):
     item = mobility.checklist.first()
-    services.checklist_item_set_done(item=item, done=True, acting_user=referent_a)
-    item = services.checklist_item_set_done(item=item, done=False, acting_user=referent_a)
+    tracking_services.checklist_item_set_done(item=item, done=True, acting_user=referent_a)
+    item = tracking_services.checklist_item_set_done(item=item, done=False, acting_user=referent_a)
     item.refresh_from_db()
     assert item.done_at is None and item.done_by is None and not item.is_done
     entry = AuditEntry.objects.get(action="checklist.undone", target_id=str(item.pk))
@@ -422,7 +423,7 @@ def test_unticking_a_task_clears_who_and_when_and_is_audited(mobility, referent_
 
 def _ready_to_confirm(mobility, referent):
     services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent)
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility,
         data={"objectives": "Pâte levée"},
         outcomes=[{"description": "Réalise une pâte levée"}],
@@ -530,11 +531,11 @@ def test_a_learner_is_not_sent_on_a_staff_activity(centre_a, referent_a, learner
 
 def test_a_refused_signature_leaves_no_scan_behind(mobility, referent_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    agreement = services.agreement_save(
+    agreement = agreements_services.agreement_save(
         mobility=mobility, data={"objectives": "Pâte levée"}, outcomes=[], units=None, acting_user=referent_a
     )
     with pytest.raises(ValidationError) as exc:
-        services.agreement_sign(
+        agreements_services.agreement_sign(
             agreement=agreement,
             party=Party.HOST,
             signer_name="Lucía Ortega",
@@ -556,9 +557,9 @@ def test_an_upload_that_fails_after_the_file_is_written_leaves_no_file(
     def audit_down(**kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "audit_record", audit_down)
+    monkeypatch.setattr(documents_services, "audit_record", audit_down)
     with pytest.raises(RuntimeError):
-        services.document_upload(
+        documents_services.document_upload(
             learner=mobility.participant,
             mobility=mobility,
             document_type=DocumentType.objects.get(code="insurance"),

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from mobility import services
-from mobility.models import Evaluation, EvaluationKind, EvaluationStatus, Mobility, MobilityStatus
+from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
+from mobility.mobilities import services
+from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.models import AuditEntry
 
 from .. import factories
@@ -195,7 +196,7 @@ def test_a_draft_on_free_dates_is_planned(mobility, referent_a, learner):
 
 def test_the_beat_moves_mobilities_with_their_dates(settings, mobility):
     from mobility.celery import app
-    from mobility.tasks import follow_dates
+    from mobility.mobilities.tasks import follow_dates
 
     entry = settings.CELERY_BEAT_SCHEDULE["mobilities-follow-dates"]
     assert entry["task"] == follow_dates.name and follow_dates.name in app.tasks

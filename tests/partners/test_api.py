@@ -1,6 +1,6 @@
 import pytest
 
-from mobility.models import Learner
+from mobility.learners.models import Learner
 from partners.models import AuditEntry, Contact, Organisation, normalise_name
 
 from .. import factories

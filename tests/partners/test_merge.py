@@ -26,7 +26,9 @@ def duplicate(centre_a):
 
 def hosted_mobility(centre, host, tutor):
     """A mobility hosted by ``host``: a relation the partners app knows nothing about."""
-    from mobility.models import ActivityType, Learner, Mobility
+    from mobility.catalogue.models import ActivityType
+    from mobility.learners.models import Learner
+    from mobility.mobilities.models import Mobility
 
     learner = Learner.objects.create(centre=centre, first_name="Léa", last_name="Martin", employer=host)
     activity = ActivityType.objects.create(code="ka1-vet-short", name="Short-term learner mobility")

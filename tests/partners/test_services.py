@@ -213,7 +213,7 @@ def test_a_malformed_phone_is_refused_on_its_field(referent_a, host_company_a):
 
 
 def test_a_contact_named_on_a_record_is_not_deleted(referent_a, centre_a, tutor_a):
-    from mobility.models import Learner
+    from mobility.learners.models import Learner
 
     Learner.objects.create(centre=centre_a, first_name="Léa", last_name="Martin", employer_contact=tutor_a)
     with pytest.raises(ValidationError):

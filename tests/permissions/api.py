@@ -34,7 +34,7 @@ def api_learner(w):
 
 @world_object
 def api_mobility(w):
-    from mobility import services
+    from mobility.mobilities import services
 
     host = factories.HostCompanyFactory()
     return services.mobility_create(
@@ -53,8 +53,8 @@ def api_mobility(w):
 
 @world_object
 def api_document(w):
-    from mobility import services
-    from mobility.models import DocumentType
+    from mobility.catalogue.models import DocumentType
+    from mobility.documents import services
 
     return services.document_upload(
         learner=w.api_learner,
@@ -72,7 +72,7 @@ def api_project(w):
 
 @world_object
 def api_export(w):
-    from mobility.exports import export_job_request
+    from mobility.data.exports.jobs import export_job_request
 
     return export_job_request(user=w.referent_a, kind="learners", file_format="csv", params={})
 

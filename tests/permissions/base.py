@@ -134,7 +134,7 @@ def guest_client(world: World, role: str) -> Any:
     the guest session it gives."""
     from django.test import Client
 
-    from mobility import guests
+    from mobility.guests.services import links as guests
 
     link = getattr(world, f"guest_{role}_link")
     client = Client()

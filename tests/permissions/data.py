@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mobility.models import ExportJob
+from mobility.data.models import ExportJob
 
 from .base import Route, expect, world_object
 
@@ -14,7 +14,7 @@ CSV = "INE;Nom;Prénom;Né le\n1A;Martin;Léa;31/02/2004\n2B;Durand;Tom;01/02/20
 
 @world_object
 def import_batch(w):
-    from mobility.imports import services
+    from mobility.data.imports import services
 
     return services.import_batch_create(
         centre=w.centre_a,

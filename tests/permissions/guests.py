@@ -17,21 +17,13 @@ import secrets
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from mobility import guests
-from mobility.models import (
-    AccessLink,
-    Assignee,
-    ChecklistItem,
-    Document,
-    DocumentType,
-    Evaluation,
-    EvaluationKind,
-    EvaluationStatus,
-    GuestRole,
-    MobilityStatus,
-    OutcomeAssessment,
-    Step,
-)
+from mobility.catalogue.models import Assignee, DocumentType, Step
+from mobility.documents.models import Document
+from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus, OutcomeAssessment
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import MobilityStatus
+from mobility.tracking.models import ChecklistItem
 from partners.models import OutboundEmail
 
 from .. import factories

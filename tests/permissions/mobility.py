@@ -34,7 +34,7 @@ def learner(w):
 
 @world_object
 def mobility(w):
-    from mobility import services
+    from mobility.mobilities import services
 
     return services.mobility_create(
         centre=w.centre_a,
@@ -52,7 +52,7 @@ def mobility(w):
 
 @world_object
 def learning_agreement(w):
-    from mobility import services
+    from mobility.agreements import services
 
     return services.agreement_save(
         mobility=w.mobility,
@@ -65,7 +65,7 @@ def learning_agreement(w):
 
 @world_object
 def signature(w):
-    from mobility import services
+    from mobility.agreements import services
 
     return services.agreement_sign(
         agreement=w.learning_agreement,
@@ -79,7 +79,7 @@ def signature(w):
 
 @world_object
 def consent(w):
-    from mobility import services
+    from mobility.learners import services
 
     return services.consent_record(
         learner=w.learner,
@@ -92,8 +92,8 @@ def consent(w):
 
 @world_object
 def learner_document(w):
-    from mobility import services
-    from mobility.models import DocumentType
+    from mobility.catalogue.models import DocumentType
+    from mobility.documents import services
 
     return services.document_upload(
         learner=w.learner,
@@ -111,7 +111,7 @@ def task(w):
 
 @world_object
 def mobility_group(w):
-    from mobility import services
+    from mobility.groups import services
 
     return services.group_create(
         centre=w.centre_a,

@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mobility.privacy import retention_apply, retention_plan
+from mobility.privacy.retention import retention_apply, retention_plan
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from mobility.exports import DATA_KINDS, rows_for, write_rows
-from mobility.imports.cli import all_centres, command_user
+from mobility.data.exports.rows import DATA_KINDS, rows_for, write_rows
+from mobility.data.imports.cli import all_centres, command_user
 from partners.audit import audit_record
 from partners.models import Organisation, OrganisationKind
 

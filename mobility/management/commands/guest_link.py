@@ -6,8 +6,9 @@ Use it when a person cannot receive e-mail and the referent gives them the link 
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mobility import guests
-from mobility.models import AccessLink, GuestRole, Mobility
+from mobility.guests.models import AccessLink, GuestRole
+from mobility.guests.services import links as guests
+from mobility.mobilities.models import Mobility
 from partners.audit import audit_record
 
 

@@ -9,11 +9,12 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from mobility.imports.cli import command_user
-from mobility.imports.engine import ERROR, NEW, UNCHANGED, UPDATED, importer_for
-from mobility.imports.limits import check_spreadsheet
-from mobility.imports.parsing import read_table
-from mobility.models import ImportKind
+from mobility.data.imports.base import ERROR, NEW, UNCHANGED, UPDATED
+from mobility.data.imports.cli import command_user
+from mobility.data.imports.limits import check_spreadsheet
+from mobility.data.imports.parsing import read_table
+from mobility.data.imports.registry import importer_for
+from mobility.data.models import ImportKind
 from partners.audit import audit_record
 from partners.models import Organisation, OrganisationKind
 

@@ -1,12 +1,25 @@
 """Idempotent demo data: runs the ``demo.seed`` of every app, base layer first."""
 
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 DEMO_APPS = ("partners", "mobility", "certification")
+
+
+def _demo_module(app: str) -> Any:
+    """The app's ``demo.seed`` (a demo package) or ``demo`` (a module), if it has one."""
+    for name in (f"{app}.demo.seed", f"{app}.demo"):
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "seed"):
+            return module
+    return None
 
 
 class Command(BaseCommand):
@@ -16,16 +29,14 @@ class Command(BaseCommand):
         context: dict = {"stdout": self.stdout}
         for label in DEMO_APPS:
             app = apps.get_app_config(label)
-            try:
-                module = import_module(f"{app.name}.demo")
-            except ModuleNotFoundError:
+            module = _demo_module(app.name)
+            if module is None:
                 continue
             with transaction.atomic():
                 module.seed(context)
         for label in DEMO_APPS:
-            try:
-                module = import_module(f"{label}.demo")
-            except ModuleNotFoundError:
+            module = _demo_module(label)
+            if module is None:
                 continue
             if hasattr(module, "after_commit"):
                 module.after_commit(context)

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from mobility.scale import seed_scale
+from mobility.demo.scale import seed_scale
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Learning agreements, their versions and signatures."""

@@ -1,0 +1,1 @@
+"""Catalogues: activity types, document types, checklist templates."""

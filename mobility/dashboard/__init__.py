@@ -1,0 +1,1 @@
+"""The referent's dashboard and timeline."""

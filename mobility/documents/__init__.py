@@ -1,0 +1,1 @@
+"""Documents uploaded for learners and mobilities."""

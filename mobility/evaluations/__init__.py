@@ -1,0 +1,1 @@
+"""After the placement: evaluations, self-assessment, employer debrief, recognition, reminders."""

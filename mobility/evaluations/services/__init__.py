@@ -1,0 +1,1 @@
+"""Services of the evaluations, one module per topic."""

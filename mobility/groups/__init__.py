@@ -1,0 +1,1 @@
+"""Groups of mobilities that travel together."""

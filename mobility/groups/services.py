@@ -1,0 +1,216 @@
+"""Planning a group (learners who travel together, with accompanying persons) and its members in one go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from mobility.learners.models import Learner
+from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.mobilities.services import check_centre, mobility_create, mobility_update
+from partners.access import require_capability
+from partners.audit import audit_record
+from partners.models import Organisation, User
+from partners.roles import Capability
+from partners.services import model_update
+
+# --- Groups and projects ----------------------------------------------------------------------
+GROUP_FIELDS = (
+    "name",
+    "project",
+    "activity_type",
+    "host_city",
+    "host_country",
+    "planned_start",
+    "planned_end",
+    "accompanying_persons",
+    "notes",
+)
+
+
+def group_create(
+    *,
+    centre: Organisation,
+    data: dict[str, Any],
+    participants: list[Learner],
+    acting_user: User | None,
+    host_organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> MobilityGroup:
+    """Plans one departure for many learners: the group and a mobility per learner, all or nothing."""
+    check_centre(centre)
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, centre.pk)
+    values = {k: v for k, v in data.items() if k in GROUP_FIELDS}
+    group = MobilityGroup(centre=centre, **values)
+    group.full_clean()
+    if group.planned_end < group.planned_start:
+        raise ValidationError({"planned_end": _("The group comes back before it leaves.")})
+    _check_group_duration(group)
+    if not participants:
+        raise ValidationError({"participants": _("Choose at least one participant.")})
+    with transaction.atomic():
+        group.save()
+        _group_plan_members(
+            group=group,
+            participants=participants,
+            host_organisation=host_organisation,
+            acting_user=acting_user,
+            request=request,
+        )
+        audit_record(
+            action="group.create",
+            actor=acting_user,
+            target=group,
+            centre_id=centre.pk,
+            data={"participants": len(participants)},
+            request=request,
+        )
+    return group
+
+
+def _check_group_duration(group: MobilityGroup) -> None:
+    """The group's dates against the activity's bounds, said once rather than once per learner."""
+    activity = group.activity_type
+    days = (group.planned_end - group.planned_start).days + 1
+    if activity.min_days and days < activity.min_days:
+        raise ValidationError(
+            {
+                "planned_end": _(
+                    "%(activity)s lasts at least %(min)s days (travel days excluded); these dates make %(days)s."
+                )
+                % {"activity": activity.label, "min": activity.min_days, "days": days}
+            }
+        )
+    if activity.max_days and days > activity.max_days:
+        raise ValidationError(
+            {
+                "planned_end": _(
+                    "%(activity)s lasts at most %(max)s days (travel days excluded); these dates make %(days)s."
+                )
+                % {"activity": activity.label, "max": activity.max_days, "days": days}
+            }
+        )
+
+
+def _group_plan_members(
+    *,
+    group: MobilityGroup,
+    participants: list[Learner],
+    host_organisation: Organisation | None,
+    acting_user: User | None,
+    request: HttpRequest | None,
+) -> list[Mobility]:
+    """A mobility per participant on the group's terms; one error per learner, and then nothing at all."""
+    errors = []
+    created = []
+    for learner in participants:
+        try:
+            with transaction.atomic():
+                created.append(
+                    mobility_create(
+                        centre=group.centre,
+                        data={
+                            "participant": learner,
+                            "project": group.project,
+                            "activity_type": group.activity_type,
+                            "group": group,
+                            "host_organisation": host_organisation,
+                            "host_city": group.host_city,
+                            "host_country": group.host_country,
+                            "planned_start": group.planned_start,
+                            "planned_end": group.planned_end,
+                            "accompanying_person": (group.accompanying_persons.splitlines() or [""])[0][:200],
+                        },
+                        acting_user=acting_user,
+                        request=request,
+                    )
+                )
+        except ValidationError as exc:
+            messages = (
+                "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+                if hasattr(exc, "error_dict")
+                else "; ".join(exc.messages)
+            )
+            errors.append(f"{learner.full_name}: {messages}")
+    if errors:
+        raise ValidationError({"participants": errors})
+    return created
+
+
+def group_add_participants(
+    *,
+    group: MobilityGroup,
+    participants: list[Learner],
+    acting_user: User | None,
+    host_organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> list[Mobility]:
+    """Adds learners to a planned departure (a late recruit): all of them, or none."""
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, group.centre_id)
+    if not participants:
+        raise ValidationError({"participants": _("Choose at least one participant.")})
+    already = set(group.mobilities.values_list("participant_id", flat=True))
+    doubles = [p.full_name for p in participants if p.pk in already]
+    if doubles:
+        raise ValidationError(
+            {"participants": _("Already in the group: %(names)s.") % {"names": ", ".join(doubles)}}
+        )
+    with transaction.atomic():
+        created = _group_plan_members(
+            group=group,
+            participants=participants,
+            host_organisation=host_organisation,
+            acting_user=acting_user,
+            request=request,
+        )
+        audit_record(
+            action="group.add_participants",
+            actor=acting_user,
+            target=group,
+            centre_id=group.centre_id,
+            data={"participants": len(participants)},
+            request=request,
+        )
+    return created
+
+
+def group_update(
+    *,
+    group: MobilityGroup,
+    data: dict[str, Any],
+    acting_user: User | None,
+    request: HttpRequest | None = None,
+) -> MobilityGroup:
+    """Changes the group; new dates or destination apply to the members whose mobility is not under way."""
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, group.centre_id)
+    values = {k: v for k, v in data.items() if k in GROUP_FIELDS}
+    with transaction.atomic():
+        # From the database: the caller's object may already carry the new values (a bound form).
+        group = MobilityGroup.objects.select_for_update().get(pk=group.pk)
+        group, changed = model_update(
+            instance=group,
+            data=values,
+            acting_user=acting_user,
+            action="group.update",
+            centre_id=group.centre_id,
+            request=request,
+        )
+        if group.planned_end < group.planned_start:
+            raise ValidationError({"planned_end": _("The group comes back before it leaves.")})
+        if {"planned_start", "planned_end", "activity_type"} & set(changed):
+            _check_group_duration(group)
+        shared = {
+            f: getattr(group, f)
+            for f in ("planned_start", "planned_end", "host_city", "host_country", "project")
+            if f in changed
+        }
+        if shared:
+            for mobility in group.mobilities.filter(
+                status__in=[MobilityStatus.DRAFT, MobilityStatus.PLANNED, MobilityStatus.CONFIRMED]
+            ):
+                mobility_update(mobility=mobility, data=shared, acting_user=acting_user, request=request)
+    return group

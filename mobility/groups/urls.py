@@ -1,0 +1,14 @@
+"""Groups' pages (namespace ``mobility``)."""
+
+from django.urls import path
+
+from mobility.groups import views
+
+urlpatterns = [
+    path("groups/", views.group_list, name="group-list"),
+    path("groups/new/", views.group_create, name="group-create"),
+    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/edit/", views.group_edit, name="group-edit"),
+    path("groups/<int:pk>/members/", views.group_add_members, name="group-add-members"),
+    path("groups/<int:pk>/members/<int:mobility_pk>/", views.group_member, name="group-member"),
+]

@@ -1,0 +1,1 @@
+"""Services of the guest pages, one module per topic."""

@@ -1,0 +1,1 @@
+"""The guest pages, one module per topic."""

@@ -1,0 +1,1 @@
+"""Learners, their parental consent, the qualifications they prepare."""

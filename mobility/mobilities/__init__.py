@@ -1,0 +1,1 @@
+"""Mobilities: planning, statuses, the mobility's page."""

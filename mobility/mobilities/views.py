@@ -1,0 +1,393 @@
+"""The referent's pages for mobilities: list, detail (the page every section hangs on), create, edit, status."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from mobility.agreements import guidance
+from mobility.agreements import selectors as agreements_selectors
+from mobility.agreements import services as agreements_services
+from mobility.agreements.forms import SignatureForm
+from mobility.agreements.models import Party
+from mobility.catalogue import selectors as catalogue_selectors
+from mobility.catalogue.models import Step
+from mobility.documents import selectors as documents_selectors
+from mobility.documents.forms import DocumentForm
+from mobility.groups import selectors as groups_selectors
+from mobility.learners import selectors as learners_selectors
+from mobility.mobilities import selectors, services
+from mobility.mobilities.forms import MobilityFilterForm, MobilityForm, TransitionForm
+from mobility.mobilities.history import describe
+from mobility.mobilities.models import MobilityStatus
+from mobility.projects import selectors as projects_selectors
+from mobility.site.forms import service_errors_to_form
+from mobility.site.staff import (
+    AuthenticatedRequest,
+    can_manage,
+    manageable_centres,
+    paginate,
+    require_manage,
+    staff_required,
+    visible_centres,
+)
+from mobility.tracking.forms import ChecklistAddForm, FollowUpForm
+
+#: How the action leading to each status is worded on its button.
+TRANSITION_LABELS: dict[str, Any] = {
+    MobilityStatus.DRAFT: gettext_lazy("Back to draft"),
+    MobilityStatus.PLANNED: gettext_lazy("Plan"),
+    MobilityStatus.CONFIRMED: gettext_lazy("Confirm"),
+    MobilityStatus.IN_PROGRESS: gettext_lazy("Mark as started"),
+    MobilityStatus.COMPLETED: gettext_lazy("Mark as completed"),
+    MobilityStatus.EVALUATED: gettext_lazy("Mark as evaluated"),
+    MobilityStatus.CERTIFIED: gettext_lazy("Mark as certified"),
+    MobilityStatus.CANCELLED: gettext_lazy("Cancel the mobility"),
+    MobilityStatus.INTERRUPTED: gettext_lazy("Interrupt"),
+}
+
+#: Going back is worded for what it undoes.
+BACK_LABELS: dict[tuple[str, str], Any] = {
+    (MobilityStatus.CONFIRMED, MobilityStatus.PLANNED): gettext_lazy("Back to planned"),
+    (MobilityStatus.COMPLETED, MobilityStatus.IN_PROGRESS): gettext_lazy("Reopen"),
+    (MobilityStatus.INTERRUPTED, MobilityStatus.IN_PROGRESS): gettext_lazy("Resume"),
+    (MobilityStatus.EVALUATED, MobilityStatus.COMPLETED): gettext_lazy("Back to completed"),
+    (MobilityStatus.CANCELLED, MobilityStatus.DRAFT): gettext_lazy("Restore as a draft"),
+}
+
+#: The usual next step from each status (its button stands out; going back is secondary).
+FORWARD: dict[str, str] = {
+    MobilityStatus.DRAFT: MobilityStatus.PLANNED,
+    MobilityStatus.PLANNED: MobilityStatus.CONFIRMED,
+    MobilityStatus.CONFIRMED: MobilityStatus.IN_PROGRESS,
+    MobilityStatus.IN_PROGRESS: MobilityStatus.COMPLETED,
+    MobilityStatus.COMPLETED: MobilityStatus.EVALUATED,
+    MobilityStatus.INTERRUPTED: MobilityStatus.EVALUATED,
+    MobilityStatus.EVALUATED: MobilityStatus.CERTIFIED,
+    MobilityStatus.CANCELLED: MobilityStatus.DRAFT,
+}
+
+#: Moves that need a reason, asked for in a small form of their own.
+NEEDS_REASON = (MobilityStatus.CANCELLED, MobilityStatus.INTERRUPTED)
+
+
+def mobility_list_context(
+    request: AuthenticatedRequest, *, groups: bool = True, fixed: dict | None = None
+) -> dict[str, Any]:
+    """The filter form and the page of mobilities, shared by the list and the project page."""
+    user = request.user
+    centres = visible_centres(user)
+    form = MobilityFilterForm(
+        request.GET,
+        centres=centres,
+        projects=list(projects_selectors.project_list_for_user(user=user)),
+        activities=list(catalogue_selectors.activity_type_list_for_user(user=user, include_inactive=True)),
+        countries_used=selectors.mobility_countries_for_user(user=user),
+        groups=list(groups_selectors.group_choices_for_user(user=user)) if groups else None,
+    )
+    filters = form.filters()
+    if fixed:
+        filters = selectors.MobilityFilters(**{**filters.__dict__, **fixed})
+    sort = request.GET.get("sort") or "-start"
+    page = paginate(request, selectors.mobility_list_for_user(user=user, filters=filters, ordering=sort))
+    return {
+        "page": page,
+        "filter_form": form,
+        "default_sort": "-start",
+        "show_centre": len(centres) > 1,
+        "filtered": any(v for k, v in filters.__dict__.items() if k not in (fixed or {})),
+    }
+
+
+@staff_required
+@require_safe
+def mobility_list(request: AuthenticatedRequest) -> HttpResponse:
+    context = mobility_list_context(request)
+    context["can_create"] = bool(manageable_centres(request.user))
+    return render(request, "mobility/mobility_list.html", context)
+
+
+@staff_required
+def mobility_create(request: AuthenticatedRequest) -> HttpResponse:
+    centres = manageable_centres(request.user)
+    if not centres:
+        raise PermissionDenied
+    participant = None
+    if request.GET.get("participant"):
+        participant = learners_selectors.learner_get_for_user(
+            user=request.user, pk=request.GET["participant"]
+        )
+    form = MobilityForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        centres=centres,
+        participant=participant,
+    )
+    if request.method == "POST" and form.is_valid():
+        learner = form.cleaned_data["participant"]
+        try:
+            mobility = services.mobility_create(
+                centre=learner.centre, data=form.service_data(), acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Mobility %(reference)s created, with its checklist and follow-up schedule.")
+                % {"reference": mobility.reference},
+            )
+            return redirect("mobility:mobility-detail", pk=mobility.pk)
+    return render(
+        request,
+        "mobility/mobility_form.html",
+        {"form": form, "mobility": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_required
+def mobility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    mobility = selectors.mobility_get_for_user(user=request.user, pk=pk)
+    require_manage(request, mobility.centre_id)
+    form = MobilityForm(
+        request.POST if request.method == "POST" else None,
+        instance=mobility,
+        user=request.user,
+        centres=[mobility.centre],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mobility_update(
+                mobility=mobility, data=form.service_data(), acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("mobility:mobility-detail", pk=mobility.pk)
+    return render(
+        request,
+        "mobility/mobility_form.html",
+        {"form": form, "mobility": selectors.mobility_get_for_user(user=request.user, pk=pk)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _transition_hint(mobility: Any, target: str) -> str:
+    """Why a move the workflow allows cannot be made yet (the service says the same if tried)."""
+    from django.utils import timezone
+
+    if target == MobilityStatus.IN_PROGRESS and mobility.status == MobilityStatus.CONFIRMED:
+        if mobility.start > timezone.localdate():
+            return _("Starts on %(date)s; it will be marked as started that day.") % {
+                "date": mobility.start.strftime("%d/%m/%Y")
+            }
+    if target == MobilityStatus.EVALUATED:
+        evaluation = mobility.evaluation_rows.get("tutor")
+        if evaluation is None or evaluation.status != "validated":
+            return _("Awaits the host tutor's evaluation, validated by the referent.")
+    return ""
+
+
+def _sign_forms(agreement: Any, mobility: Any, overrides: dict[str, SignatureForm]) -> list[dict[str, Any]]:
+    """One row per party that signs this version: their signature, or a form to record it."""
+    if agreement is None:
+        return []
+    signed = {s.party: s for s in agreement.signatures.all()}
+    learner = mobility.participant
+    default_names: dict[str, str] = {
+        Party.LEARNER: learner.full_name,
+        Party.GUARDIAN: learner.guardian_name,
+        Party.SENDING: "",
+        Party.HOST: mobility.host_tutor.full_name if mobility.host_tutor_id else "",
+        Party.INTERMEDIARY: mobility.intermediary.display_name if mobility.intermediary_id else "",
+    }
+    rows = []
+    for party in agreements_services.agreement_required_parties(agreement=agreement):
+        form = overrides.get(party) or SignatureForm(
+            prefix=f"sign-{party}", initial={"party": party, "signer_name": default_names.get(party, "")}
+        )
+        rows.append(
+            {"party": party, "label": Party(party).label, "signature": signed.get(party), "form": form}
+        )
+    return rows
+
+
+def mobility_page(
+    request: AuthenticatedRequest, mobility: Any, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The mobility page; a failed inline form comes back in ``forms`` with what was typed."""
+    manage = can_manage(request, mobility.centre_id)
+    agreement = mobility.agreement
+    versions = agreements_selectors.agreement_versions(mobility=mobility)
+    steps: OrderedDict[str, dict[str, Any]] = OrderedDict(
+        (code, {"label": label, "items": []}) for code, label in Step.choices
+    )
+    for item in mobility.checklist_rows:
+        steps.setdefault(item.step, {"label": item.step, "items": []})["items"].append(item)
+    overdue = sum(1 for item in mobility.checklist_rows if item.is_overdue)
+    missing = documents_selectors.missing_documents(mobility=mobility)
+    blockers = (
+        services.confirmation_blockers(mobility=mobility)
+        if mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED)
+        else []
+    )
+    entries = selectors.mobility_history(mobility=mobility, agreement_ids=[v.pk for v in versions])
+    history = describe(
+        entries,
+        checklist={str(i.pk): i for i in mobility.checklist_rows},
+        document_types={t.code: t.label for t in catalogue_selectors.document_type_list()},
+    )
+    transitions = []
+    for target in services.TRANSITIONS.get(mobility.status, ()):
+        hint = _transition_hint(mobility, target)
+        transitions.append(
+            {
+                "status": target,
+                "label": BACK_LABELS.get((mobility.status, target)) or TRANSITION_LABELS.get(target, target),
+                "needs_reason": target in NEEDS_REASON,
+                "primary": FORWARD.get(mobility.status) == target,
+                "hint": hint,
+                "blocked": bool(hint) or (target == MobilityStatus.CONFIRMED and bool(blockers)),
+                "form": forms.get(f"transition_{target}")
+                or TransitionForm(prefix=f"to-{target}", initial={"to_status": target}),
+            }
+        )
+    context = {
+        "mobility": mobility,
+        "learner": mobility.participant,
+        "can_manage": manage,
+        "agreement": agreement,
+        "versions": versions,
+        "signature_rows": _sign_forms(agreement, mobility, forms.get("sign_forms") or {}),
+        "missing_parties": agreements_services.agreement_missing_parties(agreement=agreement)
+        if agreement
+        else [],
+        "advice": guidance.agreement_advice(agreement=agreement, mobility=mobility) if agreement else [],
+        "steps": steps,
+        "overdue_count": overdue,
+        "missed_count": sum(1 for f in mobility.followup_rows if f.is_missed),
+        "missing_documents": missing,
+        "blockers": blockers,
+        "transitions": [t for t in transitions if not t["needs_reason"]],
+        "reason_transitions": [t for t in transitions if t["needs_reason"]],
+        "history": history,
+        "emails": selectors.mobility_emails(mobility=mobility),
+        "is_minor": mobility.participant.is_minor_on(mobility.planned_start),
+        "transition_error": forms.get("transition_error"),
+    }
+    if manage:
+        context["checklist_form"] = forms.get("checklist_form") or ChecklistAddForm()
+        context["followup_form"] = forms.get("followup_form") or FollowUpForm(mobility=mobility)
+        context["document_form"] = forms.get("document_form") or DocumentForm(
+            initial={"document_type": missing[0].pk if missing else None}
+        )
+    return render(request, "mobility/mobility_detail.html", context, status=status)
+
+
+@staff_required
+@require_safe
+def mobility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    mobility = selectors.mobility_detail_for_user(user=request.user, pk=pk)
+    return mobility_page(request, mobility)
+
+
+@staff_required
+@require_POST
+def mobility_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    mobility = selectors.mobility_get_for_user(user=request.user, pk=pk)
+    require_manage(request, mobility.centre_id)
+    target = request.POST.get("target", "")
+    if target not in MobilityStatus.values:
+        target = ""
+    form = TransitionForm(request.POST, prefix=f"to-{target}")
+    if form.is_valid():
+        to_status = form.cleaned_data["to_status"]
+        try:
+            services.mobility_transition(
+                mobility=mobility,
+                to_status=to_status,
+                reason=form.cleaned_data.get("reason") or "",
+                force_majeure=bool(form.cleaned_data.get("force_majeure")),
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The mobility is now “%(status)s”.") % {"status": MobilityStatus(to_status).label}
+            )
+            return redirect("mobility:mobility-detail", pk=mobility.pk)
+    mobility = selectors.mobility_detail_for_user(user=request.user, pk=pk)
+    return mobility_page(
+        request,
+        mobility,
+        status=400,
+        transition_error=form.non_field_errors(),
+        **{f"transition_{target}": form},
+    )
+
+
+@staff_required
+@require_POST
+def mobility_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Records one party's signature of the current version of the learning agreement."""
+    mobility = selectors.mobility_get_for_user(user=request.user, pk=pk)
+    require_manage(request, mobility.centre_id)
+    agreement = agreements_selectors.agreement_current(mobility=mobility)
+    party = request.POST.get("party", "")
+    if agreement is None or party not in Party.values:
+        messages.error(request, _("There is no learning agreement to sign yet."))
+        return redirect(reverse("mobility:mobility-detail", args=[pk]) + "#agreement")
+    form = SignatureForm(request.POST, request.FILES, prefix=f"sign-{party}")
+    if form.is_valid():
+        try:
+            agreements_services.agreement_sign(
+                agreement=agreement,
+                party=party,
+                signer_name=form.cleaned_data["signer_name"],
+                method=form.cleaned_data["method"],
+                scan=form.cleaned_data.get("scan"),
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc, default_field="scan" if form.cleaned_data.get("scan") else None)
+        else:
+            messages.success(
+                request,
+                _("Signature recorded for the %(party)s.") % {"party": str(Party(party).label).lower()},
+            )
+            return redirect(reverse("mobility:mobility-detail", args=[pk]) + "#agreement")
+    mobility = selectors.mobility_detail_for_user(user=request.user, pk=pk)
+    return mobility_page(request, mobility, status=400, sign_forms={party: form})
+
+
+@staff_required
+@require_GET
+def contact_options(request: AuthenticatedRequest) -> HttpResponse:
+    """The <option>s of a dependent contact list: the tutors of a host, the contacts of an employer."""
+    role = request.GET.get("role", "tutor")
+    organisation_id: Any = (
+        request.GET.get("organisation") or request.GET.get("host_organisation") or request.GET.get("employer")
+    )
+    if organisation_id is None:
+        # A group page names its fields per member: m12-host_organisation.
+        organisation_id = next((v for k, v in request.GET.items() if k.endswith("host_organisation")), None)
+    contacts = selectors.contacts_for_user(
+        user=request.user,
+        organisation_id=organisation_id,
+        tutors_only=role == "tutor",
+    )
+    return render(request, "mobility/_contact_options.html", {"contacts": contacts, "role": role})

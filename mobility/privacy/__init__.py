@@ -1,0 +1,1 @@
+"""Data protection: a learner's data as an archive, erasure, retention."""

@@ -1,0 +1,1 @@
+"""Projects (grant agreements) that fund mobilities."""

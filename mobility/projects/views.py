@@ -1,0 +1,108 @@
+"""The referent's pages for projects: list, detail with its mobilities, create, edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from mobility.groups import selectors as groups_selectors
+from mobility.mobilities.views import mobility_list_context
+from mobility.projects import selectors, services
+from mobility.projects.forms import ProjectForm
+from mobility.site.forms import service_errors_to_form
+from mobility.site.staff import AuthenticatedRequest, can_manage, paginate, require_manage, staff_required
+from partners.access import get_access
+from partners.models import Organisation
+from partners.roles import Capability
+
+
+def _beneficiaries(request: AuthenticatedRequest) -> list[Organisation]:
+    """Chambers and centres where the user may hold a project."""
+    ids = get_access(request.user).orgs_with(Capability.MANAGE_LEARNERS)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("kind", "name"))
+
+
+@staff_required
+@require_safe
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    projects = selectors.project_list_with_counts_for_user(user=request.user, search=search)
+    return render(
+        request,
+        "mobility/project_list.html",
+        {"page": paginate(request, projects), "search": search, "can_create": bool(_beneficiaries(request))},
+    )
+
+
+@staff_required
+@require_safe
+def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    context = mobility_list_context(request, groups=False, fixed={"project_id": project.pk})
+    context["filter_form"].fields.pop("project", None)
+    context.update(
+        {
+            "project": project,
+            "groups": list(groups_selectors.group_list_for_user(user=request.user).filter(project=project)),
+            "can_manage": can_manage(request, project.organisation_id),
+        }
+    )
+    return render(request, "mobility/project_detail.html", context)
+
+
+@staff_required
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
+    organisations = _beneficiaries(request)
+    if not organisations:
+        raise PermissionDenied
+    form = ProjectForm(request.POST if request.method == "POST" else None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                organisation=form.cleaned_data["organisation"],
+                data=form.service_data(),
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The project has been created."))
+            return redirect("mobility:project-detail", pk=project.pk)
+    return render(
+        request,
+        "mobility/project_form.html",
+        {"form": form, "project": None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_required
+def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    require_manage(request, project.organisation_id)
+    form = ProjectForm(
+        request.POST if request.method == "POST" else None,
+        instance=project,
+        organisations=[project.organisation],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                project=project, data=form.service_data(), acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("mobility:project-detail", pk=project.pk)
+    return render(
+        request,
+        "mobility/project_form.html",
+        {"form": form, "project": selectors.project_get_for_user(user=request.user, pk=pk)},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -1,0 +1,111 @@
+"""What every form of the referent's pages shares: date inputs, language choices, searchable pickers,
+and service errors shown on the fields they concern.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from mobility.learners.models import Learner
+from partners.models import Organisation
+
+# Languages a participant, an agreement or a placement may use: the EU's and a few frequent others.
+LANGUAGE_CODES = (
+    "fr", "en", "de", "es", "it", "pt", "nl", "pl", "ro", "el", "cs", "sk", "sl", "hr", "hu", "bg",
+    "da", "sv", "fi", "et", "lv", "lt", "ga", "mt", "ar", "tr", "uk",
+)  # fmt: skip
+
+
+def language_choices(blank: bool = False) -> list[tuple[str, str]]:
+    choices = []
+    for code in LANGUAGE_CODES:
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            name = code
+        choices.append((code, name[:1].upper() + name[1:]))
+    return [("", "—"), *choices] if blank else choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: Any, required: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+
+
+def _options_attrs(role: str, target: str) -> dict[str, str]:
+    """htmx attributes that refresh a dependent contact list when an organisation is chosen."""
+    return {
+        "hx-get": reverse("mobility:contact-options"),
+        "hx-vals": json.dumps({"role": role}),
+        "hx-target": target,
+        "hx-trigger": "change",
+        "hx-include": "this",
+    }
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.display_name} — {obj.city} ({obj.country.code})" if obj.country else obj.display_name
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}{f' — {obj.position}' if obj.position else ''}"
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.min_days and obj.max_days:
+            return _("%(name)s (%(min)s–%(max)s days)") % {
+                "name": obj.label,
+                "min": obj.min_days,
+                "max": obj.max_days,
+            }
+        return obj.label
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Learner) -> str:
+        born = f", {obj.date_of_birth.year}" if obj.date_of_birth else ""
+        return f"{obj.last_name.upper()} {obj.first_name} ({obj.centre.display_name}{born})"
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Learner) -> str:
+        extra = " · ".join(
+            x for x in (obj.trade, _("year %s") % obj.training_year if obj.training_year else "") if x
+        )
+        return f"{obj.last_name.upper()} {obj.first_name}{f' — {extra}' if extra else ''}"
+
+
+class CentreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.display_name
+
+
+def service_errors_to_form(
+    form: forms.BaseForm, exc: ValidationError, default_field: str | None = None
+) -> None:
+    """Puts a service's ValidationError on the form: on the field it names, else on ``default_field``
+    (an upload refused for its content belongs to the file field), else on the whole form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(name if name in form.fields else default_field, message)
+    else:
+        for message in exc.messages:
+            form.add_error(default_field, message)

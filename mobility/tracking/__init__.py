@@ -1,0 +1,1 @@
+"""Checklists and follow-ups around a mobility."""
