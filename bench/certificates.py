@@ -28,9 +28,10 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from certification import documents, services
 from certification.models import Certificate, CertificateStatus, DocumentJob, GroupIssue, JobStatus
-from certification.rendering import PDF_VARIANT, STYLESHEET, static_path
+from certification.pdf import documents
+from certification.pdf.html import PDF_VARIANT, STYLESHEET, static_path
+from certification.services import certificates as services
 from mobility.agreements.models import AgreementOutcome, LearningAgreement, Signature
 from mobility.evaluations.models import (
     Evaluation,

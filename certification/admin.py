@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from certification.services.jobs import _publish
+
 from .models import Certificate, DocumentJob
-from .services import _publish
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

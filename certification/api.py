@@ -24,6 +24,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from certification.services import certificates as services_certificates
+from certification.services import jobs as services
 from mobility.api import extensions
 from mobility.api.base import ApiViewSet, ModelSerializer, StrictSerializer, scoped_related
 from mobility.api.filtering import BooleanFilter, IdFilter, StrictOrderingFilter, updated_since
@@ -33,7 +35,7 @@ from mobility.mobilities.models import Mobility
 from partners.roles import Capability
 from partners.uploads import serve_private_file
 
-from . import selectors, services
+from . import selectors
 from .models import Certificate, CertificateStatus, DocumentJob, JobKind, JobStatus
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF.")}
@@ -277,7 +279,7 @@ class CertificateViewSet(mixins.ListModelMixin, ApiViewSet):
         mobility = selectors.mobility_get_for_user(
             user=request.user, pk=data["mobility"].pk, capability=Capability.ISSUE_CERTIFICATES
         )
-        certificate = services.certificate_issue(
+        certificate = services_certificates.certificate_issue(
             mobility=mobility,
             acting_user=request.user,
             languages=data.get("languages"),

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.db.models import Q
 
+from certification.services.certificates import certificate_blockers, certificate_issue
+from certification.services.renders import document_job_run
 from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.access import get_access
 from partners.models import Membership, User
 from partners.roles import Capability
 
 from .models import Certificate, DocumentJob, JobStatus
-from .services import certificate_blockers, certificate_issue, document_job_run
 
 logger = logging.getLogger(__name__)
 

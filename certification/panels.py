@@ -8,6 +8,9 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from certification.pdf import context as ctx
+from certification.pdf import documents
+from certification.services import certificates as services
 from mobility.guests.models import GuestRole
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from mobility.projects.models import Project
@@ -16,8 +19,7 @@ from partners.access import get_access
 from partners.models import User
 from partners.roles import Capability
 
-from . import context as ctx
-from . import documents, selectors, services
+from . import selectors
 from .forms import BundleForm, GroupIssueForm, IssueForm
 from .models import BUNDLE_KINDS, CertificateStatus, IssueStatus, JobKind
 

@@ -2,26 +2,38 @@
 
 from django.urls import path
 
-from . import guest_views, views
+from certification.views import certificates as views_certificates
+from certification.views import documents as views
+from certification.views import guest as guest_views
+from certification.views import jobs as views_jobs
+from certification.views import verification as views_verification
 
 app_name = "certification"
 
 urlpatterns = [
-    path("documents/", views.job_list, name="job-list"),
-    path("documents/jobs/<int:pk>/", views.job_detail, name="job-detail"),
-    path("documents/jobs/<int:pk>/status/", views.job_status, name="job-status"),
-    path("documents/jobs/<int:pk>/download/", views.job_download, name="job-download"),
-    path("documents/jobs/<int:pk>/retry/", views.job_retry, name="job-retry"),
+    path("documents/", views_jobs.job_list, name="job-list"),
+    path("documents/jobs/<int:pk>/", views_jobs.job_detail, name="job-detail"),
+    path("documents/jobs/<int:pk>/status/", views_jobs.job_status, name="job-status"),
+    path("documents/jobs/<int:pk>/download/", views_jobs.job_download, name="job-download"),
+    path("documents/jobs/<int:pk>/retry/", views_jobs.job_retry, name="job-retry"),
     path("documents/mobility/<int:mobility_id>/", views.mobility_documents, name="mobility-documents"),
     path("documents/group/<int:group_id>/", views.group_documents, name="group-documents"),
     path("documents/project/<int:project_id>/", views.project_documents, name="project-documents"),
-    path("certificates/<int:pk>/", views.certificate_detail, name="certificate-detail"),
-    path("certificates/<int:pk>/reissue/", views.certificate_reissue, name="certificate-reissue"),
-    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate-revoke"),
-    path("certificates/<int:pk>/pdf/", views.certificate_download, name="certificate-download"),
-    path("certificates/<int:pk>/credential/", views.certificate_credential, name="certificate-credential"),
+    path("certificates/<int:pk>/", views_certificates.certificate_detail, name="certificate-detail"),
     path(
-        "documents/mobility/<int:mobility_id>/certificate/", views.certificate_issue, name="certificate-issue"
+        "certificates/<int:pk>/reissue/", views_certificates.certificate_reissue, name="certificate-reissue"
+    ),
+    path("certificates/<int:pk>/revoke/", views_certificates.certificate_revoke, name="certificate-revoke"),
+    path("certificates/<int:pk>/pdf/", views_certificates.certificate_download, name="certificate-download"),
+    path(
+        "certificates/<int:pk>/credential/",
+        views_certificates.certificate_credential,
+        name="certificate-credential",
+    ),
+    path(
+        "documents/mobility/<int:mobility_id>/certificate/",
+        views_certificates.certificate_issue,
+        name="certificate-issue",
     ),
     path(
         "documents/mobility/<int:mobility_id>/attendance/",
@@ -38,6 +50,6 @@ urlpatterns = [
     path(
         "guest/<int:pk>/certificate/credential/", guest_views.certificate_credential, name="guest-credential"
     ),
-    path("verify/", views.verify_lookup, name="verify-lookup"),
-    path("verify/<str:number>/", views.verify, name="verify"),
+    path("verify/", views_verification.verify_lookup, name="verify-lookup"),
+    path("verify/<str:number>/", views_verification.verify, name="verify"),
 ]

@@ -329,7 +329,9 @@ CELERY_IMPORTS = (
     "mobility.mobilities.tasks",
     "mobility.privacy.tasks",
     "mobility.site.tasks",
-    "certification.tasks",
+    "certification.tasks.groups",
+    "certification.tasks.renders",
+    "certification.tasks.sweeps",
 )
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="mobility")
 CELERY_TASK_ACKS_LATE = True

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from certification import services as certificates
+from certification.services import certificates
 from mobility.agreements.models import Signature
 from mobility.catalogue.models import DocumentType
 from mobility.documents import services

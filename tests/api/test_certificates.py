@@ -188,7 +188,7 @@ def test_the_list_does_not_grow_in_queries_with_the_certificates(
 
 
 def test_a_revoked_certificate_stays_downloadable_and_says_so(api_as, referent_a, evaluated_a):
-    from certification import services
+    from certification.services import certificates as services
 
     client = api_as(referent_a)
     _request(client, evaluated_a)

@@ -280,13 +280,14 @@ def clients(referent_a, readonly_a, referent_b, chamber_admin):
 
 @pytest.fixture
 def world(world_a, referent_a):
-    from certification import services as certification
+    from certification.services import certificates as services_certificates
+    from certification.services import renders as certification
     from mobility.data.exports.jobs import export_job_request
     from tests.certification.factories import evaluated_mobility
 
     job = export_job_request(user=referent_a, kind="learners", file_format="csv", params={})
     centre = world_a["centre"]
-    certificate = certification.certificate_issue(
+    certificate = services_certificates.certificate_issue(
         mobility=evaluated_mobility(centre=centre, reference="MOB-API-CERT-1"), acting_user=referent_a
     )
     certification.document_job_run(job_id=certificate.job.pk)

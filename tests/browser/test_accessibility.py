@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
-from certification import services as certificates
+from certification.services import certificates
 from mobility.guests.models import GuestRole
 from partners.roles import Role
 from tests import factories

@@ -8,7 +8,7 @@ German is the test language for tutors: its long compound words are the first to
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from certification import services as certificates
+from certification.services import jobs as certificates
 from mobility.guests.models import GuestRole
 from mobility.mobilities.models import MobilityStatus
 

@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from certification.models import DocumentJob, JobStatus
-from certification.services import document_job_run
+from certification.services.renders import document_job_run
 from tests import factories as base
 
 from .factories import evaluated_mobility

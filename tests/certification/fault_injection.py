@@ -7,7 +7,7 @@ or a hard time limit would."""
 import os
 import time
 
-from certification import documents
+from certification.pdf import documents
 
 _PAUSE = float(os.environ.get("RENDER_PAUSE", "0") or 0)
 _PID_FILE = os.environ.get("RENDER_PID_FILE", "")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from certification import services
+from certification.services import certificates as services
 
 from .conftest import run_jobs
 

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from certification import context as ctx
+from certification.pdf import context as ctx
 from certification.selectors import mobility_for_certificate
 from mobility.mobilities.models import MobilityStatus
 

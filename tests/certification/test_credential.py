@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from certification import credentials, services
+from certification import credentials
+from certification.services import certificates as services
 
 from .conftest import run_jobs
 

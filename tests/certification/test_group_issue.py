@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
 from certification.models import Certificate, CertificateStatus, GroupIssue, IssueStatus
 from certification.panels import group_progress_context
+from certification.services import certificates as services_certificates
+from certification.services import groups as services
+from certification.services import issuing as services_issuing
+from certification.services import jobs as services_jobs
+from certification.services import sweeps as services_sweeps
 from mobility.mobilities.models import Mobility
 from partners.models import AuditEntry, Membership
 from tests import factories as base
@@ -20,7 +24,7 @@ from .factories import GroupFactory, evaluated_mobility
 
 @pytest.fixture(autouse=True)
 def _fresh_breaker(monkeypatch):
-    monkeypatch.setattr(services, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
 
 
 @pytest.fixture
@@ -83,10 +87,10 @@ def test_a_second_click_while_it_runs_records_nothing_more(client_of, referent_a
 def test_the_run_issues_each_waiting_certificate_once_whatever_the_deliveries(referent_a, centre_a, large):
     group = _group(centre_a, count=3)
     _issued, issue = services.group_certificates_request(group=group, acting_user=referent_a)
-    done = services.group_issue_run(issue_id=issue.pk)
+    done = services_issuing.group_issue_run(issue_id=issue.pk)
     assert (done.status, done.issued, done.attempts) == (IssueStatus.DONE, 3, 1)
     assert done.finished_at is not None
-    services.group_issue_run(issue_id=issue.pk)  # a second delivery
+    services_issuing.group_issue_run(issue_id=issue.pk)  # a second delivery
     assert Certificate.objects.filter(mobility__group=group).count() == 3
     run_jobs()
     assert set(Certificate.objects.values_list("status", flat=True)) == {CertificateStatus.READY}
@@ -98,9 +102,11 @@ def test_a_run_cut_short_issues_only_what_is_still_waiting(referent_a, centre_a,
     group = _group(centre_a, count=3)
     _issued, issue = services.group_certificates_request(group=group, acting_user=referent_a)
     first = Mobility.objects.filter(group=group).order_by("pk").first()
-    services.certificate_issue(mobility=first, acting_user=referent_a)  # as if a first run had begun
+    services_certificates.certificate_issue(
+        mobility=first, acting_user=referent_a
+    )  # as if a first run had begun
     GroupIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.ISSUING, attempts=1)
-    done = services.group_issue_run(issue_id=issue.pk)
+    done = services_issuing.group_issue_run(issue_id=issue.pk)
     assert (done.status, done.issued, done.attempts) == (IssueStatus.DONE, 2, 2)
     assert Certificate.objects.filter(mobility__group=group).count() == 3
 
@@ -110,7 +116,7 @@ def test_a_requester_who_lost_the_right_to_issue_gets_a_failure_with_the_reason(
     group = _group(centre_a, count=2)
     _issued, issue = services.group_certificates_request(group=group, acting_user=referent_a)
     Membership.objects.filter(user=referent_a).update(is_active=False)
-    done = services.group_issue_run(issue_id=issue.pk)
+    done = services_issuing.group_issue_run(issue_id=issue.pk)
     assert done.status == IssueStatus.FAILED and "no longer issue" in done.error
     assert not Certificate.objects.exists()
 
@@ -122,9 +128,9 @@ def test_the_sweeper_publishes_a_lost_request_again(referent_a, centre_a, large,
     _issued, issue = services.group_certificates_request(group=group, acting_user=referent_a)
     published = []
     monkeypatch.setattr(services, "_publish_group_issue", lambda pk: published.append(pk) or True)
-    assert services.document_jobs_republish_stale() == 0  # too recent: its own publication may come
+    assert services_sweeps.document_jobs_republish_stale() == 0  # too recent: its own publication may come
     GroupIssue.objects.filter(pk=issue.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    assert services.document_jobs_republish_stale() == 1
+    assert services_sweeps.document_jobs_republish_stale() == 1
     assert published == [issue.pk]
 
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from certification import context as ctx
-from certification import documents
-from certification.rendering import RefusedResource, StaticOnlyFetcher, html_to_pdf
+from certification.pdf import context as ctx
+from certification.pdf import documents
+from certification.pdf import html as pdf_html
+from certification.pdf.html import RefusedResource, StaticOnlyFetcher, html_to_pdf
 from certification.selectors import mobility_for_certificate
 from tests import factories as base
 
@@ -130,7 +131,7 @@ def test_the_qr_code_encodes_the_verification_page(monkeypatch):
     """The QR code printed is the one of ``/verify/<number>/`` on the site's address."""
     from django.conf import settings
 
-    from certification import rendering
+    from certification.pdf import html as rendering
 
     pages = []
     monkeypatch.setattr(documents, "html_to_pdf", lambda html, **kw: pages.append(html) or b"%PDF")
@@ -181,7 +182,7 @@ def test_user_text_is_escaped(db, centre_a):
     )
     content, _ = _content(evaluated_mobility(participant=learner), ["fr"])
     context = {**documents._pdf_context(content, "certificate"), "verify_url": "x", "qr": ""}
-    html = documents.render_html("pdf/certificate.html", context, language="fr")
+    html = pdf_html.render_html("pdf/certificate.html", context, language="fr")
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html
     assert '<img src="http://192.0.2.1' not in html
 

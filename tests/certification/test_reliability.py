@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from certification import services, tasks
 from certification.models import Certificate, CertificateStatus, DocumentJob, JobKind, JobStatus
+from certification.services import certificates as services
+from certification.services import issuing as services_issuing
+from certification.services import jobs as services_jobs
+from certification.tasks import renders as tasks
 from tests import factories as base
 from tests.workers import RedisServer, Worker, broker_at, wait_for
 
@@ -30,7 +33,7 @@ FAULTS = ("tests.certification.fault_injection",)
 
 @pytest.fixture(autouse=True)
 def _fresh_breaker(monkeypatch):
-    monkeypatch.setattr(services, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
 
 
 @pytest.fixture
@@ -182,10 +185,10 @@ def test_every_task_delivered_twice_makes_one_certificate_and_one_file_each(
     group = GroupFactory(centre=centre_a)
     for _ in range(3):
         evaluated_mobility(group=group, participant=base.LearnerFactory(centre=centre_a))
-    certificates = services.group_certificates_issue(group=group, acting_user=referent_a)
+    certificates = services_issuing.group_certificates_issue(group=group, acting_user=referent_a)
     for certificate in certificates:
         _wait_ready(certificate.job.pk, worker=worker)
-    bundle = services.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
+    bundle = services_jobs.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
     _wait_ready(bundle.pk, worker=worker)
     # Both deliveries of each of the four jobs have run before we count.
     wait_for(

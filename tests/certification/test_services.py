@@ -9,9 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from pypdf import PdfReader
 
-from certification import services
 from certification.models import Certificate, CertificateStatus, DocumentJob, JobKind, JobStatus
-from certification.services import CertificationError
+from certification.services import certificates as services
+from certification.services import issuing as services_issuing
+from certification.services import jobs as services_jobs
+from certification.services import renders as services_renders
+from certification.services import sweeps as services_sweeps
+from certification.services.jobs import CertificationError
 from mobility.mobilities.models import MobilityStatus
 from partners.models import AuditEntry
 
@@ -44,7 +48,7 @@ def test_issuing_publishes_the_job_after_commit(
     mobility_a, referent_a, django_capture_on_commit_callbacks, monkeypatch
 ):
     published = []
-    monkeypatch.setattr(services, "_publish", lambda job_id: published.append(job_id) or True)
+    monkeypatch.setattr(services_jobs, "_publish", lambda job_id: published.append(job_id) or True)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = _issue(mobility_a, referent_a)
     assert published == [certificate.job.pk]
@@ -53,15 +57,15 @@ def test_issuing_publishes_the_job_after_commit(
 def test_a_broker_outage_leaves_the_job_requested_without_error(
     mobility_a, referent_a, monkeypatch, settings
 ):
-    from certification import tasks
+    from certification.tasks import renders as tasks
 
     def broken(*args, **kwargs):
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.render_document, "apply_async", broken)
-    monkeypatch.setattr(services, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
     certificate = _issue(mobility_a, referent_a)
-    assert services._publish(certificate.job.pk) is False
+    assert services_jobs._publish(certificate.job.pk) is False
     certificate.job.refresh_from_db()
     assert certificate.job.status == JobStatus.REQUESTED and certificate.job.published_at is None
 
@@ -113,10 +117,10 @@ def test_a_ready_certificate_moves_the_mobility_to_certified(mobility_a, referen
 
 def test_running_a_job_twice_gives_one_file(mobility_a, referent_a):
     certificate = _issue(mobility_a, referent_a)
-    services.document_job_run(job_id=certificate.job.pk)
+    services_renders.document_job_run(job_id=certificate.job.pk)
     certificate.refresh_from_db()
     first_sha = certificate.sha256
-    services.document_job_run(job_id=certificate.job.pk)
+    services_renders.document_job_run(job_id=certificate.job.pk)
     certificate.refresh_from_db()
     assert certificate.sha256 == first_sha
     files = list(Path(certificate.file.path).parent.iterdir())
@@ -126,7 +130,7 @@ def test_running_a_job_twice_gives_one_file(mobility_a, referent_a):
 def test_an_abandoned_render_is_taken_over(mobility_a, referent_a):
     certificate = _issue(mobility_a, referent_a)
     DocumentJob.objects.filter(pk=certificate.job.pk).update(status=JobStatus.RENDERING, attempts=1)
-    services.document_job_run(job_id=certificate.job.pk)
+    services_renders.document_job_run(job_id=certificate.job.pk)
     certificate.job.refresh_from_db()
     assert certificate.job.status == JobStatus.READY and certificate.job.attempts == 2
 
@@ -138,13 +142,13 @@ def test_a_render_that_took_the_worker_down_every_time_fails_with_the_reason(
     settings.DOCUMENT_JOB_MAX_ATTEMPTS = 3
     certificate = _issue(mobility_a, referent_a)
     DocumentJob.objects.filter(pk=certificate.job.pk).update(status=JobStatus.RENDERING, attempts=3)
-    services.document_job_run(job_id=certificate.job.pk)
+    services_renders.document_job_run(job_id=certificate.job.pk)
     job = DocumentJob.objects.get(pk=certificate.job.pk)
     certificate.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.attempts == 3 and not job.file
     assert job.error.startswith("RenderAbandoned: the rendering process stopped 3 times")
     assert certificate.status == CertificateStatus.FAILED
-    services.document_job_retry(job=job, acting_user=referent_a)  # the retry button starts afresh
+    services_jobs.document_job_retry(job=job, acting_user=referent_a)  # the retry button starts afresh
     run_jobs()
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.READY
@@ -216,12 +220,12 @@ def test_a_failing_render_is_retried_then_fails_with_the_reason(
     def broken(*args, **kwargs):
         raise ValueError("template exploded")
 
-    monkeypatch.setattr(services.documents, "render_certificate", broken)
-    with pytest.raises(services.RenderRetry):
-        services.document_job_run(job_id=certificate.job.pk)
+    monkeypatch.setattr(services_renders.documents, "render_certificate", broken)
+    with pytest.raises(services_renders.RenderRetry):
+        services_renders.document_job_run(job_id=certificate.job.pk)
     certificate.job.refresh_from_db()
     assert certificate.job.status == JobStatus.REQUESTED and certificate.job.attempts == 1
-    services.document_job_run(job_id=certificate.job.pk)
+    services_renders.document_job_run(job_id=certificate.job.pk)
     certificate.job.refresh_from_db()
     certificate.refresh_from_db()
     assert certificate.job.status == JobStatus.FAILED
@@ -232,13 +236,13 @@ def test_a_failing_render_is_retried_then_fails_with_the_reason(
 def test_retrying_a_failed_job_renders_it(mobility_a, referent_a, monkeypatch, settings):
     settings.DOCUMENT_JOB_MAX_ATTEMPTS = 1
     certificate = _issue(mobility_a, referent_a)
-    real = services.documents.render_certificate
+    real = services_renders.documents.render_certificate
     monkeypatch.setattr(
-        services.documents, "render_certificate", lambda *a: (_ for _ in ()).throw(ValueError("x"))
+        services_renders.documents, "render_certificate", lambda *a: (_ for _ in ()).throw(ValueError("x"))
     )
-    services.document_job_run(job_id=certificate.job.pk)
-    monkeypatch.setattr(services.documents, "render_certificate", real)
-    services.document_job_retry(job=certificate.job, acting_user=referent_a)
+    services_renders.document_job_run(job_id=certificate.job.pk)
+    monkeypatch.setattr(services_renders.documents, "render_certificate", real)
+    services_jobs.document_job_retry(job=certificate.job, acting_user=referent_a)
     run_jobs()
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.READY
@@ -250,7 +254,7 @@ def test_the_sweeper_republishes_unpublished_and_stale_jobs_only(
     settings.DOCUMENT_JOB_PUBLISH_GRACE = 10
     settings.DOCUMENT_JOB_STALE_AFTER = 600
     published = []
-    monkeypatch.setattr(services, "_publish", lambda job_id: published.append(job_id) or True)
+    monkeypatch.setattr(services_jobs, "_publish", lambda job_id: published.append(job_id) or True)
     old = timezone.now() - timedelta(minutes=30)
     never_published = _issue(mobility_a, referent_a).job
     DocumentJob.objects.filter(pk=never_published.pk).update(created_at=old)
@@ -261,7 +265,7 @@ def test_the_sweeper_republishes_unpublished_and_stale_jobs_only(
     )
     recent = _issue(evaluated_mobility(centre=mobility_a.centre), referent_a).job
     DocumentJob.objects.filter(pk=recent.pk).update(published_at=timezone.now())
-    assert services.document_jobs_republish_stale() == 2
+    assert services_sweeps.document_jobs_republish_stale() == 2
     assert sorted(published) == sorted([never_published.pk, stuck.pk])
 
 
@@ -279,9 +283,9 @@ def _group_with_certificates(centre, referent, count=3, names=None):
 
 def test_issuing_a_group_issues_each_evaluated_mobility_once(centre_a, referent_a):
     group = _group_with_certificates(centre_a, referent_a)
-    assert len(services.group_certificates_issue(group=group, acting_user=referent_a)) == 3
+    assert len(services_issuing.group_certificates_issue(group=group, acting_user=referent_a)) == 3
     assert (
-        services.group_certificates_issue(group=group, acting_user=referent_a) == []
+        services_issuing.group_certificates_issue(group=group, acting_user=referent_a) == []
         or Certificate.objects.count() == 3
     )
     assert Certificate.objects.count() == 3
@@ -291,8 +295,8 @@ def test_a_zip_bundle_has_one_uniquely_named_file_per_certificate(centre_a, refe
     group = _group_with_certificates(
         centre_a, referent_a, names=[("Jean", "Martin"), ("Jean", "Martin"), ("Zoë", "O'Brien-Núñez")]
     )
-    services.group_certificates_issue(group=group, acting_user=referent_a)
-    job = services.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
+    services_issuing.group_certificates_issue(group=group, acting_user=referent_a)
+    job = services_jobs.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
     assert job.progress_total == 3
     run_jobs()
     job.refresh_from_db()
@@ -305,10 +309,10 @@ def test_a_zip_bundle_has_one_uniquely_named_file_per_certificate(centre_a, refe
 
 def test_a_pdf_bundle_merges_every_certificate(centre_a, referent_a):
     group = _group_with_certificates(centre_a, referent_a, count=2)
-    services.group_certificates_issue(group=group, acting_user=referent_a)
+    services_issuing.group_certificates_issue(group=group, acting_user=referent_a)
     run_jobs()
     pages = sum(len(PdfReader(c.file.path).pages) for c in Certificate.objects.all())
-    job = services.bundle_request(kind=JobKind.BUNDLE_PDF, group=group, acting_user=referent_a)
+    job = services_jobs.bundle_request(kind=JobKind.BUNDLE_PDF, group=group, acting_user=referent_a)
     run_jobs()
     job.refresh_from_db()
     merged = PdfReader(io.BytesIO(Path(job.file.path).read_bytes()))
@@ -322,20 +326,20 @@ def test_a_pdf_bundle_merges_every_certificate(centre_a, referent_a):
 def test_a_bundle_needs_certificates(centre_a, referent_a):
     group = GroupFactory(centre=centre_a)
     with pytest.raises(CertificationError):
-        services.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
+        services_jobs.bundle_request(kind=JobKind.BUNDLE_ZIP, group=group, acting_user=referent_a)
 
 
 def test_attendance_needs_a_mobility_that_took_place(mobility_a, referent_a):
     mobility_a.status = MobilityStatus.CONFIRMED
     with pytest.raises(CertificationError):
-        services.attendance_request(mobility=mobility_a, acting_user=referent_a)
+        services_jobs.attendance_request(mobility=mobility_a, acting_user=referent_a)
 
 
 def test_agreement_and_attendance_documents_render(mobility_a, referent_a):
-    agreement_job = services.agreement_pdf_request(
+    agreement_job = services_jobs.agreement_pdf_request(
         agreement=mobility_a.agreements.first(), acting_user=referent_a
     )
-    attendance_job = services.attendance_request(mobility=mobility_a, acting_user=referent_a)
+    attendance_job = services_jobs.attendance_request(mobility=mobility_a, acting_user=referent_a)
     run_jobs()
     for job in (agreement_job, attendance_job):
         job.refresh_from_db()
@@ -353,7 +357,7 @@ def test_each_version_of_the_learning_agreement_has_its_own_pdf(mobility_a, refe
     first.status = "superseded"
     first.save(update_fields=["status"])
     second = AgreementFactory(mobility=mobility_a, version=2, objectives="Objectifs de la version 2.")
-    jobs = [services.agreement_pdf_request(agreement=a, acting_user=referent_a) for a in (first, second)]
+    jobs = [services_jobs.agreement_pdf_request(agreement=a, acting_user=referent_a) for a in (first, second)]
     run_jobs()
     texts = []
     for job in jobs:

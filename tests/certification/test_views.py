@@ -6,8 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from certification import panels, services
+from certification import panels
 from certification.models import DocumentJob, JobStatus
+from certification.services import certificates as services
+from certification.services import issuing as services_issuing
+from certification.services import jobs as services_jobs
 from partners.models import AuditEntry
 from tests import factories as base
 
@@ -151,7 +154,7 @@ def test_the_job_list_makes_a_constant_number_of_queries(
     for _ in range(6):
         mobility = evaluated_mobility(centre=centre_a)
         services.certificate_issue(mobility=mobility, acting_user=referent_a)
-        services.attendance_request(mobility=mobility, acting_user=referent_a)
+        services_jobs.attendance_request(mobility=mobility, acting_user=referent_a)
     client = client_of(referent_a)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("certification:job-list"))
@@ -159,7 +162,7 @@ def test_the_job_list_makes_a_constant_number_of_queries(
 
 
 def test_the_job_list_filters_by_status(client_of, referent_a, issued, centre_a):
-    services.attendance_request(mobility=issued.mobility, acting_user=referent_a)
+    services_jobs.attendance_request(mobility=issued.mobility, acting_user=referent_a)
     response = client_of(referent_a).get(reverse("certification:job-list"), {"status": "requested"})
     assert [j.kind for j in response.context["jobs"]] == ["attendance"]
 
@@ -174,9 +177,9 @@ def test_a_bundle_being_put_together_shows_n_of_n_and_keeps_polling(client_of, r
     group = GroupFactory(centre=centre_a)
     for _ in range(3):
         evaluated_mobility(group=group, participant=base.LearnerFactory(centre=centre_a))
-    services.group_certificates_issue(group=group, acting_user=referent_a)
+    services_issuing.group_certificates_issue(group=group, acting_user=referent_a)
     run_jobs()
-    job = services.bundle_request(kind="bundle_zip", group=group, acting_user=referent_a)
+    job = services_jobs.bundle_request(kind="bundle_zip", group=group, acting_user=referent_a)
     DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING, progress_done=1)
     response = client_of(referent_a).get(reverse("certification:job-status", args=[job.pk]))
     html = response.content.decode()
@@ -193,7 +196,7 @@ def test_a_ready_job_fragment_offers_the_download(client_of, referent_a, issued)
 
 
 def test_a_failed_job_shows_the_reason_and_a_retry_button(client_of, referent_a, mobility_a):
-    job = services.attendance_request(mobility=mobility_a, acting_user=referent_a)
+    job = services_jobs.attendance_request(mobility=mobility_a, acting_user=referent_a)
     DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="ValueError: no host")
     response = client_of(referent_a).get(reverse("certification:job-detail", args=[job.pk]))
     assert b"ValueError: no host" in response.content
@@ -283,7 +286,7 @@ def test_the_group_panel_counts_ready_certificates(referent_a, centre_a):
 def test_the_group_progress_polls_while_certificates_render(client_of, referent_a, centre_a):
     group = GroupFactory(centre=centre_a)
     evaluated_mobility(group=group, participant=base.LearnerFactory(centre=centre_a))
-    services.group_certificates_issue(group=group, acting_user=referent_a)
+    services_issuing.group_certificates_issue(group=group, acting_user=referent_a)
     response = client_of(referent_a).get(reverse("certification:group-progress", args=[group.pk]))
     assert b"0 of 1 certificates ready" in response.content and b"every 1s" in response.content
 

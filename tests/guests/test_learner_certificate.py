@@ -6,8 +6,8 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from certification import services
 from certification.models import Certificate
+from certification.services import certificates as services
 from mobility.guests.models import GuestRole
 from partners.models import AuditEntry
 from tests.certification.conftest import run_jobs

@@ -90,10 +90,11 @@ def api_token(w):
 @world_object
 def api_certificate(w):
     """A rendered certificate of centre A."""
-    from certification import services
+    from certification.services import certificates as services_certificates
+    from certification.services import renders as services
     from tests.certification.factories import evaluated_mobility
 
-    certificate = services.certificate_issue(
+    certificate = services_certificates.certificate_issue(
         mobility=evaluated_mobility(centre=w.centre_a, reference="MOB-API-CERT-1"), acting_user=w.referent_a
     )
     services.document_job_run(job_id=certificate.job.pk)

@@ -23,12 +23,13 @@ def cert_mobility(world):
 @world_object
 def cert_issued(world):
     """A rendered, valid certificate of centre A (in the same group and project)."""
-    from certification import services
+    from certification.services import certificates as services_certificates
+    from certification.services import renders as services
     from tests.certification.factories import evaluated_mobility
 
     waiting = world.cert_mobility
     mobility = evaluated_mobility(centre=world.centre_a, group=waiting.group, project=waiting.project)
-    certificate = services.certificate_issue(mobility=mobility, acting_user=world.referent_a)
+    certificate = services_certificates.certificate_issue(mobility=mobility, acting_user=world.referent_a)
     services.document_job_run(job_id=certificate.job.pk)
     certificate.refresh_from_db()
     return certificate
@@ -36,8 +37,8 @@ def cert_issued(world):
 
 @world_object
 def cert_failed_job(world):
-    from certification import services
     from certification.models import DocumentJob, JobStatus
+    from certification.services import jobs as services
 
     job = services.agreement_pdf_request(
         agreement=world.cert_mobility.agreements.first(), acting_user=world.referent_a

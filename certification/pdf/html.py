@@ -28,9 +28,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
+
 #: Every PDF we produce is an archival PDF/A-3 (attachments allowed, for the digital credential).
 PDF_VARIANT = "pdf/a-3b"
+
 STYLESHEET = "css/pdf.css"
+
 _BASE_URL = "file:///static/"
 
 

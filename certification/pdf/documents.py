@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from certification import credentials
+from certification.pdf.html import PdfAttachment, html_to_pdf, logo_data_uri, qr_svg, render_html, sha256_of
 from mobility.evaluations.models import CEFR_SKILLS
-
-from . import credentials
-from .rendering import PdfAttachment, html_to_pdf, logo_data_uri, qr_svg, render_html, sha256_of
 
 CERTIFICATE_LABELS = {
     "title": _("Europass Mobility"),

@@ -10,14 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
+from certification import selectors
+from certification.downloads import credential_response
+from certification.models import Certificate
 from mobility.guests.models import GuestRole
 from mobility.guests.services.sessions import Grant, guest_mobility_get, guest_required
 from partners.audit import audit_record
 from partners.uploads import serve_private_file
-
-from . import selectors
-from .models import Certificate
-from .views import credential_response
 
 
 def _learners_certificate(request: HttpRequest, pk: int) -> tuple[Certificate, Grant]:

@@ -1,0 +1,239 @@
+"""Certificates: issued (a number, a version, a job that renders it), reissued as a new version that
+supersedes the old one, revoked; each audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    PENDING_STATUSES,
+    Certificate,
+    CertificateStatus,
+    DocumentJob,
+    JobKind,
+)
+from certification.pdf import context as ctx
+from certification.pdf import documents
+from certification.selectors import mobility_for_certificate
+from certification.services.jobs import CertificationError, job_enqueue, utc_iso
+from mobility.evaluations.models import EvaluationKind, EvaluationStatus
+from mobility.mobilities.models import Mobility, MobilityStatus
+from partners.access import require_capability
+from partners.audit import audit_record
+from partners.models import User
+from partners.roles import Capability
+
+# --- Numbers ------------------------------------------------------------------------------------
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+
+
+def certificate_number_new() -> str:
+    """``EM-<year>-XXXX-XXXX-XXXX-XXXX``: 80 random bits, so numbers cannot be guessed or enumerated."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    groups = "-".join(body[i : i + 4] for i in range(0, 16, 4))
+    return f"EM-{timezone.localdate().year}-{groups}"
+
+
+# --- Issuing rules ------------------------------------------------------------------------------
+ISSUABLE_STATUSES = (MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED)
+
+
+def certificate_blockers(*, mobility: Mobility) -> list[str]:
+    """Why a certificate cannot be issued for this mobility yet (empty when it can)."""
+    blockers = []
+    if mobility.status not in ISSUABLE_STATUSES:
+        blockers.append(
+            _("The mobility must be evaluated first (it is “%(status)s”).")
+            % {"status": MobilityStatus(mobility.status).label}
+        )
+    validated = any(
+        e.kind == EvaluationKind.TUTOR and e.status == EvaluationStatus.VALIDATED
+        for e in mobility.evaluations.all()
+    )
+    if not validated:
+        blockers.append(_("The host tutor's evaluation must be validated first."))
+    return blockers
+
+
+def _create_certificate(
+    *,
+    mobility: Mobility,
+    languages: list[str],
+    acting_user: User | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Certificate:
+    full = mobility_for_certificate(mobility_id=mobility.pk)
+    blockers = certificate_blockers(mobility=full)
+    if blockers:
+        raise CertificationError(blockers[0])
+    version = (Certificate.objects.filter(mobility=full).aggregate(v=Max("version"))["v"] or 0) + 1
+    issued_at = timezone.now()
+    for _attempt in range(3):
+        number = certificate_number_new()
+        content = ctx.certificate_content(
+            mobility=full,
+            languages=languages,
+            number=number,
+            version=version,
+            issued_at=issued_at,
+            issued_by=acting_user,
+        )
+        certificate = Certificate(
+            centre_id=full.centre_id,
+            mobility=full,
+            number=number,
+            version=version,
+            languages=languages,
+            status=CertificateStatus.REQUESTED,
+            content=content,
+            credential=documents.certificate_credential(content, issued_at_iso=utc_iso(issued_at)),
+            issued_at=issued_at,
+            issued_by=acting_user if acting_user and acting_user.is_authenticated else None,
+            reissue_reason=reason,
+        )
+        try:
+            with transaction.atomic():
+                certificate.save()
+            break
+        except IntegrityError:
+            if Certificate.objects.filter(number=number).exists():
+                continue  # a number drawn twice: draw again
+            raise
+    else:  # pragma: no cover - 80 random bits do not collide three times
+        raise CertificationError(_("Could not draw a certificate number; try again."))
+    job = DocumentJob.objects.create(
+        centre_id=full.centre_id,
+        kind=JobKind.CERTIFICATE,
+        certificate=certificate,
+        mobility=full,
+        language=languages[0],
+        requested_by=certificate.issued_by,
+    )
+    audit_record(
+        action="certificate.reissue" if reason else "certificate.issue",
+        actor=acting_user,
+        target=certificate,
+        centre_id=full.centre_id,
+        data={"version": version, "mobility": full.pk, "languages": languages},
+        request=request,
+    )
+    job_enqueue(job)
+    return certificate
+
+
+def _languages_for(mobility: Mobility, languages: list[str] | None, bilingual: bool) -> list[str]:
+    if languages:
+        return ctx.certificate_languages(
+            learner_language=languages[0], second=languages[1] if len(languages) > 1 else None
+        )
+    return ctx.certificate_languages(
+        learner_language=mobility.participant.preferred_language,
+        second=ctx.host_language(mobility) if bilingual else None,
+    )
+
+
+def certificate_issue(
+    *,
+    mobility: Mobility,
+    acting_user: User,
+    languages: list[str] | None = None,
+    bilingual: bool = False,
+    request: HttpRequest | None = None,
+) -> Certificate:
+    """Issues the certificate of an evaluated mobility; a second request while it renders returns
+    the same certificate (a double click issues one)."""
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, mobility.centre_id)
+    with transaction.atomic():
+        locked = (
+            Mobility.objects.select_for_update(of=("self",))
+            .select_related("participant", "host_tutor")
+            .get(pk=mobility.pk)
+        )
+        current = Certificate.objects.filter(mobility=locked, superseded_at__isnull=True).exclude(
+            status=CertificateStatus.REVOKED
+        )
+        pending = current.filter(status__in=PENDING_STATUSES).first()
+        if pending is not None:
+            return pending
+        if current.filter(status=CertificateStatus.READY).exists():
+            raise CertificationError(
+                _("This mobility already has a valid certificate: reissue it to correct it.")
+            )
+        return _create_certificate(
+            mobility=locked,
+            languages=_languages_for(locked, languages, bilingual),
+            acting_user=acting_user,
+            request=request,
+        )
+
+
+def certificate_reissue(
+    *,
+    certificate: Certificate,
+    acting_user: User,
+    reason: str,
+    languages: list[str] | None = None,
+    request: HttpRequest | None = None,
+) -> Certificate:
+    """Issues a new version after a correction; the old one is superseded once the new one is ready."""
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, certificate.centre_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError({"reason": _("Say what was corrected.")})
+    with transaction.atomic():
+        mobility = Mobility.objects.select_for_update(of=("self",)).get(pk=certificate.mobility_id)
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not certificate.is_valid:
+            raise CertificationError(_("Only the valid certificate of a mobility can be reissued."))
+        pending = (
+            Certificate.objects.filter(mobility=mobility, status__in=PENDING_STATUSES)
+            .exclude(pk=certificate.pk)
+            .first()
+        )
+        if pending is not None:
+            return pending
+        return _create_certificate(
+            mobility=mobility,
+            languages=_languages_for(mobility, languages or certificate.languages, False),
+            acting_user=acting_user,
+            reason=reason,
+            request=request,
+        )
+
+
+def certificate_revoke(
+    *, certificate: Certificate, acting_user: User, reason: str, request: HttpRequest | None = None
+) -> Certificate:
+    """Revokes an issued certificate: its verification page says so from now on, with who and when."""
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, certificate.centre_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError({"reason": _("Give the reason for the revocation.")})
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status == CertificateStatus.REVOKED:
+            raise CertificationError(_("This certificate is already revoked."))
+        if certificate.status != CertificateStatus.READY:
+            raise CertificationError(_("Only an issued certificate can be revoked."))
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = acting_user
+        certificate.revoked_reason = reason
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason", "updated_at"])
+        audit_record(
+            action="certificate.revoke",
+            actor=acting_user,
+            target=certificate,
+            centre_id=certificate.centre_id,
+            data={"status": ["ready", "revoked"], "changes": {"revoked_reason": None}},
+            request=request,
+        )
+    return certificate

@@ -1,0 +1,109 @@
+"""Carrying out a group issue (worker side): each certificate committed and its render published on its
+own; run once whatever the number of deliveries.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Certificate,
+    GroupIssue,
+    IssueStatus,
+)
+from certification.selectors import issuable_mobilities
+from certification.services.certificates import certificate_issue
+from certification.services.jobs import CertificationError
+from certification.services.renders import render_lock
+from mobility.mobilities.models import Mobility, MobilityGroup
+from partners.access import require_capability
+from partners.models import User
+from partners.roles import Capability
+
+logger = logging.getLogger(__name__)
+
+
+def group_certificates_issue(
+    *, group: MobilityGroup, acting_user: User, bilingual: bool = False, request: HttpRequest | None = None
+) -> list[Certificate]:
+    """Issues the certificates of every evaluated mobility of a group that has none.
+
+    Each certificate is committed, and its job published, on its own: workers start rendering the
+    first ones while the next are issued, and a request cut short leaves the certificates issued so
+    far, not none (issuing again issues the rest).
+    """
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, group.centre_id)
+    issued = []
+    for mobility in issuable_mobilities(mobilities=Mobility.objects.filter(group=group)).select_related(
+        "participant"
+    ):
+        issued.append(
+            certificate_issue(
+                mobility=mobility, acting_user=acting_user, bilingual=bilingual, request=request
+            )
+        )
+    return issued
+
+
+_ISSUE_LOCK_NAMESPACE = 0x47495353 << 32  # "GISS"
+
+
+def group_issue_run(*, issue_id: int) -> GroupIssue | None:
+    """Issues the group's waiting certificates, each committed and published on its own (workers
+    render the first while the next are issued). Run once whatever the number of deliveries; a run cut
+    short is taken up again by the next delivery or the sweeper and issues only what is still waiting.
+    None when another worker is carrying it out right now."""
+    with render_lock(issue_id, namespace=_ISSUE_LOCK_NAMESPACE) as acquired:
+        if not acquired:
+            return None
+        with transaction.atomic():
+            issue = GroupIssue.objects.select_for_update().filter(pk=issue_id).select_related("group").first()
+            if issue is None or not issue.is_active:
+                return issue
+            if issue.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS:
+                return _group_issue_end(
+                    issue,
+                    IssueStatus.FAILED,
+                    _("The issuing stopped %(n)s times before finishing.") % {"n": issue.attempts},
+                )
+            issue.status = IssueStatus.ISSUING
+            issue.attempts += 1
+            issue.started_at = timezone.now()
+            issue.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+        user = issue.requested_by
+        if user is None or not user.is_active:
+            return _group_issue_end(
+                issue, IssueStatus.FAILED, _("The person who asked for them has no account any more.")
+            )
+        mobilities = issuable_mobilities(mobilities=Mobility.objects.filter(group=issue.group)).order_by("pk")
+        for mobility_id in list(mobilities.values_list("pk", flat=True)):
+            mobility = Mobility.objects.select_related("participant").get(pk=mobility_id)
+            try:
+                certificate_issue(mobility=mobility, acting_user=user, bilingual=issue.bilingual)
+            except CertificationError as error:  # changed since the request: the others go on
+                logger.info("group issue %s: mobility %s not issued: %s", issue.pk, mobility_id, error)
+                continue
+            except PermissionDenied:
+                return _group_issue_end(
+                    issue,
+                    IssueStatus.FAILED,
+                    _("The person who asked for them may no longer issue certificates."),
+                )
+            GroupIssue.objects.filter(pk=issue.pk).update(issued=F("issued") + 1, updated_at=timezone.now())
+        return _group_issue_end(issue, IssueStatus.DONE, "")
+
+
+def _group_issue_end(issue: GroupIssue, status: str, error: str) -> GroupIssue:
+    GroupIssue.objects.filter(pk=issue.pk).update(
+        status=status, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    issue.refresh_from_db()
+    return issue

@@ -1,0 +1,1 @@
+"""The pages of certification: staff, the learner's own download, public verification."""

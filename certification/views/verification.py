@@ -1,0 +1,94 @@
+"""The public verification of a certificate: by number (QR code) and by upload of the PDF, rate-limited."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_countries import countries
+
+from certification import selectors
+from certification.forms import (
+    VerifyLookupForm,
+    VerifyUploadForm,
+)
+from partners.http import client_ip
+
+
+# --- Public verification ------------------------------------------------------------------------
+def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
+    """Counts this address's requests in the current minute; True once it is over ``limit``."""
+    ip = client_ip(request) or "unknown"
+    key = f"verify:{bucket}:{hashlib.sha256(ip.encode()).hexdigest()[:24]}"
+    try:
+        if cache.add(key, 1, 60):
+            return False
+        return cache.incr(key) > limit
+    except Exception:  # a cache outage must not take the verification page down
+        return False
+
+
+@require_GET
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    # Bound only once a number was sent: "?lang=de" alone must not greet the visitor with an error.
+    form = VerifyLookupForm(request.GET if "number" in request.GET else None)
+    if form.is_valid():
+        return redirect("certification:verify", number=form.cleaned_data["number"])
+    return render(request, "certification/verify_lookup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """What a verifier needs to know, and nothing more: no date of birth, no contact data."""
+    if _rate_limited(request, "view", settings.VERIFY_RATE_PER_MINUTE):
+        return render(request, "certification/verify_limited.html", status=429)
+    normalised = number.strip().upper()
+    if normalised != number:
+        return redirect("certification:verify", number=normalised)
+    try:
+        certificate = selectors.certificate_for_verification(number=normalised)
+    except Http404:
+        return render(
+            request,
+            "certification/verify_lookup.html",
+            {"form": VerifyLookupForm(), "not_found": normalised},
+            status=404,
+        )
+    form = VerifyUploadForm()
+    match = None
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request, "upload", settings.VERIFY_UPLOADS_PER_MINUTE):
+            return render(request, "certification/verify_limited.html", status=429)
+        form = VerifyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            match = form.cleaned_data["file"].sha256 == certificate.sha256
+        else:
+            status = 400
+    content = certificate.content
+    description = content.get("description", {})
+    erased = bool(content.get("erased"))
+    state = certificate.verification_status
+    if erased and state != "revoked":
+        state = "issued"  # the holder's data were erased: issued, and nothing more is said
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "certificate": certificate,
+            "erased": erased,
+            "state": state,
+            "holder_name": certificate.holder_name,
+            "issuer_name": (content.get("issuer") or {}).get("name", ""),
+            "start": description.get("start"),
+            "end": description.get("end"),
+            "host_country": countries.name(description.get("host_country_code") or ""),
+            "form": form,
+            "match": match,
+        },
+        status=status,
+    )
