@@ -42,7 +42,8 @@ from mobility.evaluations.models import (
 )
 from mobility.learners.models import Qualification, Unit
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
-from partners.models import Organisation, OrganisationKind, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, OrganisationKind
 
 from .processes import cpu_seconds, running_worker, wait_for, worker_rss_mb
 

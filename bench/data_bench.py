@@ -33,8 +33,9 @@ from mobility.data.imports.parsing import read_table
 from mobility.data.models import ExportJob, ExportStatus, ImportBatch, ImportStatus
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.models import Membership, Organisation, OrganisationKind, User
-from partners.roles import Capability, Role
+from partners.accounts.models import Membership, User
+from partners.accounts.roles import Capability, Role
+from partners.directory.models import Organisation, OrganisationKind
 
 from .processes import Worker, wait_for
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from mobility.mobilities.models import Mobility
-from partners.models import Organisation, OrganisationKind, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, OrganisationKind
 
 from .web import Client, load, signed_in_session, summary_ms
 

@@ -127,7 +127,7 @@ def run_sections(sections: tuple[str, ...], sizes: Sizes, port: int, results: di
     from bench import certificates, data_bench, pages
     from bench.processes import running_server, running_worker
     from bench.web import Client, signed_in_session
-    from partners.models import User
+    from partners.accounts.models import User
 
     def section(name: str, func) -> None:
         if name not in sections:

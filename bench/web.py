@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from partners.models import User
+from partners.accounts.models import User
 
 
 def enrol_second_factor(user: User) -> None:

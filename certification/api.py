@@ -32,7 +32,7 @@ from mobility.api.filtering import BooleanFilter, IdFilter, StrictOrderingFilter
 from mobility.api.throttling import HeavyWorkThrottle
 from mobility.mobilities import selectors as mobility_selectors
 from mobility.mobilities.models import Mobility
-from partners.roles import Capability
+from partners.accounts.roles import Capability
 from partners.uploads import serve_private_file
 
 from . import selectors

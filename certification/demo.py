@@ -11,9 +11,9 @@ from django.db.models import Q
 from certification.services.certificates import certificate_blockers, certificate_issue
 from certification.services.renders import document_job_run
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import get_access
-from partners.models import Membership, User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import Membership, User
+from partners.accounts.roles import Capability
 
 from .models import Certificate, DocumentJob, JobStatus
 

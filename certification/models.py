@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from mobility.agreements.models import LearningAgreement
 from mobility.mobilities.models import Mobility, MobilityGroup
 from mobility.projects.models import Project
-from partners.models import Organisation, TimeStamped, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, TimeStamped
 
 
 class CertificateStatus(models.TextChoices):

@@ -15,9 +15,9 @@ from mobility.guests.models import GuestRole
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from mobility.projects.models import Project
 from partners import panels
-from partners.access import get_access
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
 
 from . import selectors
 from .forms import BundleForm, GroupIssueForm, IssueForm

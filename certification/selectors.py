@@ -14,9 +14,9 @@ from mobility.agreements.models import LearningAgreement
 from mobility.evaluations.models import Evaluation
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from mobility.projects.models import Project
-from partners.access import get_access, hidden
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import get_access, hidden
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
 
 from .models import Certificate, CertificateStatus, DocumentJob
 

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "partners",
     "mobility",
     "certification",
-    "partners.admin_apps.MobilityAdminConfig",
+    "partners.apps.MobilityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,9 +98,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "partners.middleware.SessionLifetimeMiddleware",
-    "partners.middleware.MfaRequiredMiddleware",
-    "partners.middleware.DeniedAccessAuditMiddleware",
+    "partners.accounts.middleware.SessionLifetimeMiddleware",
+    "partners.accounts.middleware.MfaRequiredMiddleware",
+    "partners.accounts.middleware.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "mobility.urls"
@@ -196,7 +196,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
 PASSWORD_RESET_TIMEOUT = 3600  # reset links live one hour at most
 
-ACCOUNT_ADAPTER = "partners.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "partners.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -321,7 +321,8 @@ else:
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 #: Every module that defines tasks: workers import them at start (and so learn the tasks' names).
 CELERY_IMPORTS = (
-    "partners.tasks",
+    "partners.emails.sweeps",
+    "partners.emails.tasks",
     "mobility.data.sweeps",
     "mobility.data.tasks",
     "mobility.evaluations.tasks",

@@ -1,7 +1,7 @@
 """Root URL configuration: every app's routes, the API, the health check.
 
-The referent's pages of the mobility domain share one namespace, ``mobility``, whichever sub-domain
-serves them: their route lists are composed here.
+The referent's pages of the mobility domain share one namespace, ``mobility``, and those of the base
+layer one namespace, ``partners``, whichever sub-domain serves them: their route lists are composed here.
 """
 
 from django.conf import settings
@@ -19,6 +19,9 @@ from mobility.privacy import urls as privacy
 from mobility.projects import urls as projects
 from mobility.site import i18n, views
 from mobility.tracking import urls as tracking
+from partners.accounts import urls as partner_accounts
+from partners.agreements import urls as partner_agreements
+from partners.directory import urls as partner_directory
 
 mobility_pages = [
     *learners.urlpatterns,
@@ -32,14 +35,20 @@ mobility_pages = [
     *projects.urlpatterns,
 ]
 
+partner_pages = [
+    *partner_directory.urlpatterns,
+    *partner_agreements.urlpatterns,
+    *partner_accounts.team_urlpatterns,
+]
+
 urlpatterns = [
     path("", dashboard_views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
-    path("accounts/", include("partners.account_urls")),
+    path("accounts/", include(partner_accounts.urlpatterns)),
     path("accounts/", include("allauth.urls")),
-    path("partners/", include("partners.urls")),
+    path("partners/", include((partner_pages, "partners"))),
     path("", include((mobility_pages, "mobility"))),
     path("data/", include("mobility.data.urls")),
     path("", include("mobility.guests.urls")),

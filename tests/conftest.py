@@ -16,7 +16,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from partners.roles import Role
+from partners.accounts.roles import Role
 
 from . import factories
 
@@ -92,7 +92,7 @@ def _language_reset():
 @pytest.fixture(autouse=True)
 def _email_breaker_closed(monkeypatch):
     """A broker outage simulated by one test must not keep the next tests' e-mails from publishing."""
-    from partners import emails
+    from partners.emails import services as emails
 
     monkeypatch.setattr(emails, "_broker_quiet_until", 0.0)
 

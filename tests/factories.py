@@ -8,16 +8,10 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from partners.models import (
-    Contact,
-    Invitation,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    PartnershipAgreement,
-    User,
-)
-from partners.roles import Role
+from partners.accounts.models import Invitation, Membership, User
+from partners.accounts.roles import Role
+from partners.agreements.models import PartnershipAgreement
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -25,7 +25,7 @@ override_settings(
     }
 ).enable()
 # The password is set here, with this process's password hashers (the tests use faster ones).
-from partners.models import User  # noqa: E402
+from partners.accounts.models import User  # noqa: E402
 
 account = User.objects.get(email=sys.argv[1])
 account.set_password(sys.argv[2])

@@ -1,8 +1,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from partners.audit import audit_record
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
+from partners.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_truncating_a_table_it_refers_to_does_not_empty_it_either(referent_a, co
 
 
 def test_audit_entries_hold_no_values_of_personal_fields():
-    from partners.audit import changes_between
+    from partners.audit.services import changes_between
 
     changes = changes_between(
         {"last_name": "Dupont", "status": "draft"}, {"last_name": "Durand", "status": "planned"}

@@ -9,7 +9,7 @@ from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
 from mobility.site.i18n import language_name, supported, supported_or_default
-from partners.models import User
+from partners.accounts.models import User
 
 from . import factories
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .permissions import collect
 from .permissions.base import LOGIN, ROLES, Family, Route, World, guest_client, tutor_client

@@ -28,7 +28,7 @@ from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.privacy import erasure as privacy
 from mobility.privacy import retention as privacy_retention
 from mobility.tracking.models import FollowUp
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from . import factories
 from .certification.conftest import run_jobs

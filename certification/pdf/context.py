@@ -30,8 +30,9 @@ from mobility.evaluations.models import (
 )
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.site.i18n import language_name, supported_or_default
-from partners.models import Contact, Organisation, OrganisationKind, User
-from partners.roles import Role
+from partners.accounts.models import User
+from partners.accounts.roles import Role
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 Texts = dict[str, str]
 

@@ -25,10 +25,10 @@ from certification.selectors import mobility_for_certificate
 from certification.services.jobs import CertificationError, job_enqueue, utc_iso
 from mobility.evaluations.models import EvaluationKind, EvaluationStatus
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 # --- Numbers ------------------------------------------------------------------------------------
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U

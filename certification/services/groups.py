@@ -18,10 +18,10 @@ from certification.selectors import issuable_mobilities
 from certification.services.issuing import group_certificates_issue
 from certification.services.jobs import publish_row
 from mobility.mobilities.models import Mobility, MobilityGroup
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 
 def group_certificates_request(

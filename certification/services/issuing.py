@@ -24,9 +24,9 @@ from certification.services.certificates import certificate_issue
 from certification.services.jobs import CertificationError
 from certification.services.renders import render_lock
 from mobility.mobilities.models import Mobility, MobilityGroup
-from partners.access import require_capability
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
 
 logger = logging.getLogger(__name__)
 

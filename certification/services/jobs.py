@@ -29,10 +29,11 @@ from certification.selectors import current_certificates, mobility_for_certifica
 from mobility.agreements.models import LearningAgreement
 from mobility.mobilities.models import Mobility, MobilityGroup
 from mobility.projects.models import Project
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import Organisation, User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.directory.models import Organisation
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from certification.pdf import documents
 from certification.selectors import current_certificates, mobility_for_certificate
 from mobility.agreements.models import LearningAgreement
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from certification.forms import (
 from certification.models import CertificateStatus
 from certification.services import certificates as services
 from certification.services import jobs as services_jobs
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
 from partners.uploads import serve_private_file
 
 

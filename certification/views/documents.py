@@ -21,9 +21,10 @@ from certification.forms import (
 )
 from certification.services import groups as services_groups
 from certification.services import jobs as services
-from partners.access import get_access
-from partners.models import Organisation, User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 
 
 def _staff(request: HttpRequest) -> User:

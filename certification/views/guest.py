@@ -15,7 +15,7 @@ from certification.downloads import credential_response
 from certification.models import Certificate
 from mobility.guests.models import GuestRole
 from mobility.guests.services.sessions import Grant, guest_mobility_get, guest_required
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import serve_private_file
 
 

@@ -22,9 +22,9 @@ from certification.forms import (
 )
 from certification.models import JobStatus
 from certification.services import jobs as services
-from partners.access import get_access
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
 from partners.uploads import serve_private_file
 
 

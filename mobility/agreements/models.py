@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.learners.models import Unit
 from mobility.mobilities.models import Mobility
-from partners.models import TimeStamped, User
+from partners.accounts.models import User
+from partners.directory.models import TimeStamped
 
 
 class AgreementStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from typing import Any
 
 from mobility.agreements.models import LearningAgreement, Signature
 from mobility.mobilities.models import Mobility
-from partners.access import get_access, hidden
+from partners.accounts.access import get_access, hidden
 
 
 def _centres(user: Any) -> frozenset[int]:

@@ -19,10 +19,10 @@ from mobility.agreements.models import (
 )
 from mobility.documents.services import file_removed_on_failure
 from mobility.mobilities.models import Mobility
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 from partners.uploads import check_upload
 
 # --- Learning agreement -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import Mobility
 from mobility.site.forms import LANGUAGE_CODES, service_errors_to_form
 from mobility.site.staff import AuthenticatedRequest, require_manage, staff_required
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import serve_private_file
 
 PREFIX = "outcomes"

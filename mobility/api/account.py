@@ -9,9 +9,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partners.access import get_access
-from partners.models import Organisation
-from partners.models_tokens import ApiScope, ApiToken
+from partners.accounts.access import get_access
+from partners.accounts.models import ApiScope, ApiToken
+from partners.directory.models import Organisation
 
 from .base import StrictQueryMixin
 from .permissions import ScopedMember

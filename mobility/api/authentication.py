@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 
+from partners.accounts.tokens import api_token_authenticate, second_factor_missing
 from partners.http import client_ip
-from partners.tokens import api_token_authenticate, second_factor_missing
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from partners.api_strict import StrictQueryMixin, StrictSerializerMixin, list_query_params
-from partners.roles import Capability
+from partners.accounts.roles import Capability
+from partners.api.strict import StrictQueryMixin, StrictSerializerMixin, list_query_params
 
 #: Dates outside these bounds are typing mistakes (and overflow date arithmetic).
 MIN_DATE = datetime.date(1900, 1, 1)

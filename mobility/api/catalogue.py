@@ -20,9 +20,9 @@ from mobility.learners import selectors as learners_selectors
 from mobility.learners.models import Qualification
 from mobility.projects import selectors, services
 from mobility.projects.models import Project
-from partners.access import get_access
-from partners.models import Organisation
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 
 from .base import ApiViewSet, ModelSerializer, StrictModelSerializer, scoped_related
 from .filtering import (

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from partners.access import get_access
-from partners.models import TENANT_KINDS, Contact, Organisation
+from partners.accounts.access import get_access
+from partners.directory.models import TENANT_KINDS, Contact, Organisation
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:

@@ -21,7 +21,7 @@ from mobility.learners import selectors as learners_selectors
 from mobility.learners.models import Learner
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import Mobility
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import DOCUMENT_TYPES, serve_private_file
 
 from .base import ApiViewSet, BoundedDateField, ModelSerializer, StrictSerializer, scoped_related

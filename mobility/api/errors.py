@@ -90,8 +90,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF's exception handler, extended to Django's exceptions and to the one error shape."""
     from mobility.data.budget import ExportBudgetExceeded
     from mobility.mobilities.services import TransitionError
-    from partners.access import OutOfScope
-    from partners.audit import audit_denied
+    from partners.accounts.access import OutOfScope
+    from partners.audit.services import audit_denied
 
     request = context.get("request")
     # Refused accesses are audited, as for pages: another tenant's object (a 404 to the caller)

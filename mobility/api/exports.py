@@ -23,8 +23,8 @@ from mobility.data.exports import jobs as exports
 from mobility.data.exports import rows as exports_rows
 from mobility.data.models import ExportJob, ExportStatus, FileFormat
 from mobility.mobilities.models import Direction, MobilityStatus
-from partners.access import get_access
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 from partners.uploads import serve_private_file
 
 from .base import ApiViewSet, BoundedDateField, ModelSerializer, StrictSerializer

@@ -1,6 +1,6 @@
 """The API's filters and ordering (kept in ``partners.api_filtering`` so that the directory's endpoints use them too)."""
 
-from partners.api_filtering import (
+from partners.api.filtering import (
     ORDERING_PARAM,
     BooleanFilter,
     BoundedDateFilter,

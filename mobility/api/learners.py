@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from mobility.catalogue.models import ParticipantKind
 from mobility.learners import selectors, services
 from mobility.learners.models import Learner
-from partners.access import get_access
-from partners.models import Organisation
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 
 from .base import ApiViewSet, StrictModelSerializer, scoped_related
 from .directory import contacts_for, organisations_for

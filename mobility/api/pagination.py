@@ -21,9 +21,9 @@ from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
 from mobility.data.budget import personal_data_list_record
-from partners.access import get_access
-from partners.models_tokens import ApiToken
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import ApiToken
+from partners.accounts.roles import Capability
 
 
 def _positive_int(request: Any, name: str) -> int | None:

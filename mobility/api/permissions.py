@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from partners.access import get_access
-from partners.models_tokens import ApiScope, ApiToken
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import ApiScope, ApiToken
+from partners.accounts.roles import Capability
 
 SCOPE_REFUSALS = {
     ApiScope.READ: _("This API token may not read data: create a token with the “read” scope."),

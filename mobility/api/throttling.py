@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from partners.accounts.models import ApiToken
 from partners.http import client_ip
-from partners.models_tokens import ApiToken
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):

@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from partners.api import ContactViewSet, OrganisationViewSet
+from partners.directory.api import ContactViewSet, OrganisationViewSet
 
 from . import extensions
 from .account import MeView

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 
 class TranslatedLabelMixin(models.Model):

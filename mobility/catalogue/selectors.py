@@ -10,7 +10,7 @@ from django.db.models import (
 )
 
 from mobility.catalogue.models import ActivityType, DocumentType
-from partners.access import get_access
+from partners.accounts.access import get_access
 
 
 # --- Catalogues -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.mobilities.models import MobilityGroup, MobilityStatus
 from mobility.projects.models import Project
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 
 # --- Timeline ---------------------------------------------------------------------------------

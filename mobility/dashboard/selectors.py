@@ -23,7 +23,7 @@ from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationSt
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.mobilities.selectors import MobilityFilters, mobility_list_for_user
 from mobility.tracking.models import ChecklistItem, FollowUp
-from partners.access import get_access
+from partners.accounts.access import get_access
 
 
 def _centres(user: Any) -> frozenset[int]:

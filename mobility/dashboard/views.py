@@ -17,8 +17,8 @@ from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import MobilityStatus
 from mobility.projects import selectors as projects_selectors
 from mobility.site.staff import AuthenticatedRequest, paginate, staff_required, visible_centres
-from partners.access import get_access
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.data.models import ErasmusColumn, ErasmusMapping, ExportJob, ImportBatch
 from mobility.data.spreadsheets import Rows, write_csv, write_xlsx
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 
 def _admin_rows(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Rows:

@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mobility.data.models import ExportJob
-from partners.access import get_access
-from partners.audit import audit_record
-from partners.models import AuditEntry, User
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.audit.models import AuditEntry
+from partners.audit.services import audit_record
 
 WINDOW = timedelta(hours=1)
 

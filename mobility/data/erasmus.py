@@ -23,8 +23,8 @@ from mobility.data.spreadsheets import Rows
 from mobility.learners.models import Sex
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.projects.models import Project
-from partners.access import get_access
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 
 #: The default mapping: the Beneficiary Module's mobility import columns (vocabulary of REFERENCE.md).
 DEFAULT_COLUMNS: tuple[tuple[str, str, bool], ...] = (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.data.models import ExportKind, FileFormat, ImportKind
 from mobility.mobilities.models import Direction, MobilityStatus
-from partners.models import Organisation, OrganisationKind
+from partners.directory.models import Organisation, OrganisationKind
 
 ENCODINGS = [
     ("", _("Automatic (UTF-8, with or without BOM, or Windows-1252)")),

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation, TimeStamped, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, TimeStamped
 
 
 class ImportKind(models.TextChoices):

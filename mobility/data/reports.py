@@ -39,9 +39,9 @@ from mobility.evaluations.models import EmployerFeedback, Evaluation
 from mobility.learners.models import Sex
 from mobility.mobilities.models import Direction, Mobility, MobilityStatus
 from mobility.projects.models import Project
-from partners.access import get_access
-from partners.models import Organisation, OrganisationKind
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation, OrganisationKind
 
 COMPLETED = (MobilityStatus.COMPLETED, MobilityStatus.EVALUATED, MobilityStatus.CERTIFIED)
 

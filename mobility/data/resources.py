@@ -25,7 +25,7 @@ from mobility.catalogue.models import ParticipantKind
 from mobility.data.imports.parsing import normalise_header
 from mobility.learners.models import Learner, Sex
 from mobility.mobilities.models import Direction, DistanceBand, Mobility
-from partners.models import NaceSection, Organisation, OrganisationKind
+from partners.directory.models import NaceSection, Organisation, OrganisationKind
 
 #: Languages whose words are understood in cells and headers (the interface languages and more).
 CELL_LANGUAGES = ("en", "fr", "de", "es", "it")

@@ -26,8 +26,8 @@ from mobility.data.imports.base import OUTCOMES
 from mobility.data.imports.samples import import_template
 from mobility.data.models import ErasmusMapping, ExportKind, FileFormat, ImportBatch, ImportKind
 from mobility.projects.selectors import project_get_for_user, project_list_for_user
-from partners.access import get_access
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 from partners.uploads import serve_private_file
 
 
@@ -63,7 +63,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     centres = _centres_with(request, Capability.IMPORT_DATA)
     form = ImportUploadForm(request.POST or None, request.FILES or None, centre_ids=centres)
     if request.method == "POST" and form.is_valid():
-        from partners.models import Organisation
+        from partners.directory.models import Organisation
 
         centre = Organisation.objects.get(pk=form.cleaned_data["centre"])
         try:

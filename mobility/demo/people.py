@@ -25,7 +25,8 @@ from mobility.demo.data import (
 )
 from mobility.learners import services
 from mobility.learners.models import Learner, Qualification, Unit
-from partners.models import Contact, Organisation, OrganisationKind, User
+from partners.accounts.models import User
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 
 def _ascii(text: str) -> str:

@@ -41,7 +41,8 @@ from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from mobility.projects import services as projects_services
 from mobility.projects.models import Project
 from mobility.tracking import services as tracking_services
-from partners.models import Contact, Organisation, User
+from partners.accounts.models import User
+from partners.directory.models import Contact, Organisation
 
 
 def _project_for(projects: list[Project], start: date, end: date) -> Project | None:

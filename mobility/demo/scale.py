@@ -23,8 +23,9 @@ from mobility.learners.models import Learner, Qualification, Sex
 from mobility.mobilities.models import Direction, Mobility, MobilityStatus
 from mobility.projects.models import Project
 from mobility.tracking.models import ChecklistItem, FollowUp
-from partners.models import Contact, Membership, Organisation, OrganisationKind, User, normalise_name
-from partners.roles import Role
+from partners.accounts.models import Membership, User
+from partners.accounts.roles import Role
+from partners.directory.models import Contact, Organisation, OrganisationKind, normalise_name
 
 FIRST = [
     "Léa",

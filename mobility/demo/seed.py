@@ -10,7 +10,8 @@ from mobility.demo.data import REFERENTS
 from mobility.demo.people import seed_employers, seed_hosts, seed_learners, seed_qualifications
 from mobility.demo.placements import seed_mobilities, seed_projects
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.models import Organisation, OrganisationKind, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, OrganisationKind
 
 
 # --- Entry point ------------------------------------------------------------------------------

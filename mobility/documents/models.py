@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from mobility.catalogue.models import DocumentType
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.models import Organisation, TimeStamped, User
+from partners.accounts.models import User
+from partners.directory.models import Organisation, TimeStamped
 
 
 # --- Documents --------------------------------------------------------------------------------

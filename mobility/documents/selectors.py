@@ -12,7 +12,7 @@ from django.db.models import (
 from mobility.catalogue.models import DocumentType
 from mobility.documents.models import Document
 from mobility.mobilities.models import Mobility
-from partners.access import get_access, hidden
+from partners.accounts.access import get_access, hidden
 
 
 def _centres(user: Any) -> frozenset[int]:

@@ -24,7 +24,7 @@ from mobility.site.staff import (
     staff_required,
 )
 from mobility.tracking.views import back_to_mobility
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import serve_private_file
 
 

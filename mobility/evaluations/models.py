@@ -14,7 +14,8 @@ from mobility.agreements.models import AgreementOutcome
 from mobility.guests.models import AccessLink
 from mobility.learners.models import Unit
 from mobility.mobilities.models import Mobility
-from partners.models import Contact, TimeStamped, User
+from partners.accounts.models import User
+from partners.directory.models import Contact, TimeStamped
 
 
 class ReminderKind(models.TextChoices):

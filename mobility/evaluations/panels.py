@@ -26,9 +26,9 @@ from mobility.guests.services import links as guests
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityStatus
 from partners import panels
-from partners.access import get_access
-from partners.models import OutboundEmail
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+from partners.emails.models import OutboundEmail
 
 ROLE_ORDER = (GuestRole.TUTOR, GuestRole.LEARNER, GuestRole.EMPLOYER)
 

@@ -30,10 +30,11 @@ from mobility.guests.services import links as services_links
 from mobility.guests.services import notifications as guests
 from mobility.mobilities.models import Mobility
 from mobility.mobilities.selectors import mobility_get_for_user
-from partners.access import get_access
-from partners.emails import email_body_redacted
-from partners.models import OutboundEmail, User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.emails.models import OutboundEmail
+from partners.emails.secrets import email_body_redacted
 
 
 def _back(request: HttpRequest, mobility: Mobility) -> HttpResponse:

@@ -23,7 +23,7 @@ from mobility.site.forms import (
     ParticipantsField,
     _options_attrs,
 )
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 # --- Groups -----------------------------------------------------------------------------------
 GROUP_FIELDS = [

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
 from mobility.mobilities.services import check_centre, mobility_create, mobility_update
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import Organisation, User
-from partners.roles import Capability
-from partners.services import model_update
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record, model_update
+from partners.directory.models import Organisation
 
 # --- Groups and projects ----------------------------------------------------------------------
 GROUP_FIELDS = (

@@ -30,7 +30,7 @@ from mobility.site.staff import (
     staff_required,
     visible_centres,
 )
-from partners.models import Contact, Organisation
+from partners.directory.models import Contact, Organisation
 
 
 def _errors_to_forms(exc: ValidationError, *forms: Any) -> None:

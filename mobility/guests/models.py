@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.models import Contact, User
+from partners.accounts.models import User
+from partners.directory.models import Contact
 
 
 # --- Outside people: tutors, learners, employers ----------------------------------------------

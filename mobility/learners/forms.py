@@ -21,7 +21,7 @@ from mobility.site.forms import (
     date_field,
     language_choices,
 )
-from partners.models import Organisation, OrganisationKind
+from partners.directory.models import Organisation, OrganisationKind
 
 # --- Learners ---------------------------------------------------------------------------------
 LEARNER_FIELDS = [

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from mobility.catalogue.models import ParticipantKind
-from partners.models import Contact, Organisation, TimeStamped, User, phone_validator
+from partners.accounts.models import User
+from partners.directory.models import Contact, Organisation, TimeStamped, phone_validator
 
 
 class Qualification(TimeStamped):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from mobility.learners.models import Learner, ParentalConsent, Qualification
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import get_access, hidden
+from partners.accounts.access import get_access, hidden
 
 
 def _centres(user: Any) -> frozenset[int]:

@@ -15,11 +15,11 @@ from mobility.documents.services import file_removed_on_failure
 from mobility.learners.models import Learner, ParentalConsent
 from mobility.mobilities.models import Mobility
 from mobility.mobilities.services import check_centre
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import Organisation, User
-from partners.roles import Capability
-from partners.services import model_save_changes, model_snapshot
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record, model_save_changes, model_snapshot
+from partners.directory.models import Organisation
 from partners.uploads import check_upload
 
 # --- Learners ---------------------------------------------------------------------------------

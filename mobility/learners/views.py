@@ -27,7 +27,7 @@ from mobility.site.staff import (
     staff_required,
     visible_centres,
 )
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import serve_private_file
 
 

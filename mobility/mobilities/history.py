@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from mobility.agreements.models import Party, SignatureMethod
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 
 @dataclass

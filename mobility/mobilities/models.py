@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from mobility.catalogue.models import ActivityType
 from mobility.learners.models import Learner
 from mobility.projects.models import Project
-from partners.models import Contact, Organisation, TimeStamped
+from partners.directory.models import Contact, Organisation, TimeStamped
 
 
 # --- Groups and mobilities --------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 
 from mobility.mobilities import selectors
 from partners import panels
-from partners.access import get_access
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 
 
 @panels.register("organisation_detail", order=20)

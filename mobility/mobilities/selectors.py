@@ -16,8 +16,10 @@ from django.db.models import (
 from mobility.agreements.selectors import agreement_current
 from mobility.documents.models import Document
 from mobility.mobilities.models import Mobility
-from partners.access import get_access, hidden
-from partners.models import AuditEntry, Contact, Organisation, OrganisationKind, OutboundEmail
+from partners.accounts.access import get_access, hidden
+from partners.audit.models import AuditEntry
+from partners.directory.models import Contact, Organisation, OrganisationKind
+from partners.emails.models import OutboundEmail
 
 
 def _centres(user: Any) -> frozenset[int]:
@@ -165,7 +167,7 @@ HOST_KINDS = (
 def directory_for_user(*, user: Any, kinds: tuple[str, ...]) -> QuerySet[Organisation]:
     """Directory entries of these kinds the user may pick: those of their networks (the partners'
     rule, from ``partners.selectors``), by country then name."""
-    from partners.selectors import organisation_choices_for_user
+    from partners.directory.selectors import organisation_choices_for_user
 
     return organisation_choices_for_user(user=user, kinds=kinds).order_by("country", "name", "id")
 

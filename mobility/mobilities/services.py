@@ -26,12 +26,12 @@ from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationSt
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.tracking.services import checklist_generate, checklist_reschedule, followups_schedule
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.emails import email_queue
-from partners.models import Organisation, OrganisationKind, User
-from partners.roles import Capability
-from partners.services import model_save_changes, model_snapshot
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record, model_save_changes, model_snapshot
+from partners.directory.models import Organisation, OrganisationKind
+from partners.emails.services import email_queue
 
 logger = logging.getLogger(__name__)
 

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from certification.models import PENDING_STATUSES
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import AuditEntry, OutboundEmail, User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.models import AuditEntry
+from partners.audit.services import audit_record
+from partners.emails.models import OutboundEmail
 
 #: Learner fields exported as they are (relations are exported by name below).
 _LEARNER_FIELDS = (

@@ -28,10 +28,11 @@ from mobility.learners.models import Learner, ParentalConsent
 from mobility.mobilities.models import Mobility
 from mobility.privacy.archive import EVALUATION_TEXT
 from mobility.tracking.models import FollowUp
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import OutboundEmail, User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.emails.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from mobility.documents.models import Document
 from mobility.learners.models import Learner
 from mobility.mobilities.models import MobilityStatus
 from mobility.privacy.erasure import learner_erase
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 # --- Storage limitation ------------------------------------------------------------------------------
 _OPEN_STATUSES = (MobilityStatus.CONFIRMED, MobilityStatus.IN_PROGRESS)

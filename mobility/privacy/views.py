@@ -22,8 +22,8 @@ from mobility.site.staff import (
     require_manage,
     staff_required,
 )
-from partners.access import get_access, require_capability
-from partners.roles import Capability
+from partners.accounts.access import get_access, require_capability
+from partners.accounts.roles import Capability
 
 
 # --- Rights of the data subject ------------------------------------------------------------------

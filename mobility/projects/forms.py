@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.projects.models import Project
 from mobility.site.forms import CentreChoiceField, DateInput
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 # --- Projects ---------------------------------------------------------------------------------
 PROJECT_FIELDS = [

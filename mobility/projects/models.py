@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation, TimeStamped
+from partners.directory.models import Organisation, TimeStamped
 
 grant_number_validator = RegexValidator(
     r"^\d{4}-\d-[A-Z]{2}\d{2}-KA\d{3}(-[A-Z]{2,4})?-\d{6,9}$",

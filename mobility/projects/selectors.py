@@ -11,7 +11,7 @@ from django.db.models import (
 )
 
 from mobility.projects.models import Project
-from partners.access import get_access, hidden
+from partners.accounts.access import get_access, hidden
 
 
 def _centres(user: Any) -> frozenset[int]:

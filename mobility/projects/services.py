@@ -8,11 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from mobility.projects.models import Project
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import Organisation, User
-from partners.roles import Capability
-from partners.services import model_update
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record, model_update
+from partners.directory.models import Organisation
 
 PROJECT_FIELDS = (
     "title",

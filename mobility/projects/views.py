@@ -15,9 +15,9 @@ from mobility.projects import selectors, services
 from mobility.projects.forms import ProjectForm
 from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import AuthenticatedRequest, can_manage, paginate, require_manage, staff_required
-from partners.access import get_access
-from partners.models import Organisation
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 
 
 def _beneficiaries(request: AuthenticatedRequest) -> list[Organisation]:

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from partners.access import get_access
-from partners.roles import Role
+from partners.accounts.access import get_access
+from partners.accounts.roles import Role
 
 
 def platform(request: HttpRequest) -> dict:

@@ -14,7 +14,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from mobility.learners.models import Learner
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 # Languages a participant, an agreement or a placement may use: the EU's and a few frequent others.
 LANGUAGE_CODES = (

@@ -105,7 +105,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = supported(request.POST.get("language"))
     user = getattr(request, "user", None)
     if language and user is not None and user.is_authenticated and user.preferred_language != language:
-        from partners.services import user_update_profile
+        from partners.accounts.services import user_update_profile
 
         user_update_profile(
             user=user, acting_user=user, data={"preferred_language": language}, request=request

@@ -12,16 +12,16 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from partners.access import get_access, require_capability
-from partners.models import Organisation
-from partners.roles import Capability
+from partners.accounts.access import get_access, require_capability
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 
 PER_PAGE_CHOICES = (25, 50, 100)
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from partners.models import User
+    from partners.accounts.models import User
 
     class AuthenticatedRequest(HttpRequest):
         """What the pages behind ``staff_required`` receive: a logged-in member."""

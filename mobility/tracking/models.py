@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.catalogue.models import Assignee, ChecklistTemplateItem, DocumentType, Step
 from mobility.mobilities.models import Mobility
-from partners.models import User
+from partners.accounts.models import User
 
 
 class ChecklistItem(models.Model):

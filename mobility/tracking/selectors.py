@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mobility.tracking.models import ChecklistItem
-from partners.access import get_access, hidden
+from partners.accounts.access import get_access, hidden
 
 
 def _centres(user: Any) -> frozenset[int]:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from mobility.catalogue.models import Anchor
 from mobility.mobilities.models import Mobility
 from mobility.tracking.models import ChecklistItem, FollowUp
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 
 # --- Checklist --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import django_countries.fields
-import partners.models
+import partners.accounts.models
+import partners.agreements.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'users',
             },
             managers=[
-                ('objects', partners.models.UserManager()),
+                ('objects', partners.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
@@ -172,7 +173,7 @@ class Migration(migrations.Migration):
                 ('valid_from', models.DateField(verbose_name='valid from')),
                 ('valid_until', models.DateField(verbose_name='valid until')),
                 ('scope', models.TextField(blank=True, help_text='Trades and qualifications covered.', verbose_name='scope')),
-                ('signed_copy', models.FileField(blank=True, upload_to=partners.models.agreement_upload_to, verbose_name='signed copy')),
+                ('signed_copy', models.FileField(blank=True, upload_to=partners.agreements.models.agreement_upload_to, verbose_name='signed copy')),
                 ('owner_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_agreements', to='partners.organisation', verbose_name='centre')),
                 ('partners', models.ManyToManyField(related_name='agreements', to='partners.organisation', verbose_name='partners')),
             ],

@@ -9,7 +9,7 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
-from partners.audit import action_label as _action_label
+from partners.audit.labels import action_label as _action_label
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from mobility.catalogue.models import DocumentType
 from mobility.documents import services
 from mobility.mobilities import services as mobilities_services
-from partners.tokens import ALL_SCOPES, api_token_create
+from partners.accounts.tokens import ALL_SCOPES, api_token_create
 
 from .. import factories
 

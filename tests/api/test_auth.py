@@ -6,8 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 
 from mobility.api.docs import PUBLIC_API_VIEWS
-from partners.models import ApiToken, Membership
-from partners.tokens import api_token_revoke
+from partners.accounts.models import ApiToken, Membership
+from partners.accounts.tokens import api_token_revoke
 
 from .conftest import token_for
 

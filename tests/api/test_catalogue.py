@@ -4,7 +4,7 @@ import pytest
 
 from mobility.catalogue.models import ActivityType
 from mobility.projects.models import Project
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from certification.models import Certificate, CertificateStatus, DocumentJob, JobStatus
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 from tests.certification.conftest import run_jobs
 from tests.certification.factories import evaluated_mobility
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mobility.documents.models import Document
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .conftest import PDF
 

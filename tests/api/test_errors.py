@@ -4,7 +4,7 @@ import pytest
 
 from mobility.learners.models import Learner
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +235,7 @@ def test_a_read_only_role_gets_a_403_before_any_validation(api_as, readonly_a, w
 
 def test_a_service_refusal_is_a_403_without_internal_details(api_as, referent_a, centre_a2):
     # referent_a manages centre A only; the project service refuses a chamber-level grant holder.
-    from partners.models import Organisation
+    from partners.directory.models import Organisation
 
     chamber = Organisation.objects.get(pk=centre_a2.parent_id)
     response = api_as(referent_a).post(

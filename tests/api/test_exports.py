@@ -37,7 +37,7 @@ def test_a_small_export_is_ready_at_once_and_downloads_as_csv(api_as, referent_a
 
 
 def test_downloading_an_export_file_through_the_api_is_audited(api_as, referent_a, world_a):
-    from partners.models import AuditEntry
+    from partners.audit.models import AuditEntry
 
     client = api_as(referent_a)
     job = client.post(URL, {"kind": "learners", "file_format": "csv"}, format="json").json()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from mobility.learners.models import Learner
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

@@ -15,7 +15,7 @@ from mobility.evaluations.models import (
 )
 from mobility.mobilities import services
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

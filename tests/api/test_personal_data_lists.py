@@ -6,7 +6,7 @@ import json
 import pytest
 
 from mobility.data.models import ExportJob
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from partners.models import ApiToken
-from partners.tokens import api_token_create
+from partners.accounts.models import ApiToken
+from partners.accounts.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from partners.models import ApiToken, AuditEntry
-from partners.tokens import (
+from partners.accounts.models import ApiToken
+from partners.accounts.tokens import (
     ALL_SCOPES,
     MAX_ACTIVE_TOKENS,
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
 )
+from partners.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from certification.services import certificates
 from mobility.guests.models import GuestRole
-from partners.roles import Role
+from partners.accounts.roles import Role
 from tests import factories
 from tests.certification.conftest import run_jobs
 from tests.certification.factories import evaluated_mobility

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from partners import demo
+from partners.demo import seed as demo
 
 from ..text import translated
 

@@ -6,8 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from partners.emails import email_deliver
-from partners.models import Contact, Organisation, OutboundEmail
+from partners.directory.models import Contact, Organisation
+from partners.emails.delivery import email_deliver
+from partners.emails.models import OutboundEmail
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

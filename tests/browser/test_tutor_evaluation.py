@@ -20,8 +20,8 @@ from mobility.evaluations.models import Evaluation, EvaluationStatus
 from mobility.guests.models import GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
-from partners.emails import email_deliver
-from partners.models import OutboundEmail
+from partners.emails.delivery import email_deliver
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from ..text import translated

@@ -3,8 +3,8 @@ import pytest
 from certification import demo
 from certification.models import Certificate, CertificateStatus
 from mobility.mobilities.models import MobilityStatus
-from partners.models import Membership
-from partners.roles import Role
+from partners.accounts.models import Membership
+from partners.accounts.roles import Role
 from tests import factories as base
 
 from .factories import evaluated_mobility

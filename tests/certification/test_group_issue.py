@@ -14,7 +14,8 @@ from certification.services import issuing as services_issuing
 from certification.services import jobs as services_jobs
 from certification.services import sweeps as services_sweeps
 from mobility.mobilities.models import Mobility
-from partners.models import AuditEntry, Membership
+from partners.accounts.models import Membership
+from partners.audit.models import AuditEntry
 from tests import factories as base
 from tests.workers import Worker, wait_for
 

@@ -17,7 +17,7 @@ from certification.services import renders as services_renders
 from certification.services import sweeps as services_sweeps
 from certification.services.jobs import CertificationError
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .conftest import run_jobs
 from .factories import GroupFactory, evaluated_mobility

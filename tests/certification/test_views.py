@@ -11,7 +11,7 @@ from certification.models import DocumentJob, JobStatus
 from certification.services import certificates as services
 from certification.services import issuing as services_issuing
 from certification.services import jobs as services_jobs
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 from tests import factories as base
 
 from ..text import translated

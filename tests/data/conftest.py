@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partners.models import OrganisationKind
+from partners.directory.models import OrganisationKind
 
 from .. import factories
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from mobility.data.models import ImportBatch, ImportStatus
 from mobility.learners.models import Learner
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 from .conftest import csv_upload

@@ -18,7 +18,7 @@ from mobility.data.exports import run as exports_run
 from mobility.data.models import ExportJob, ExportStatus
 from mobility.data.spreadsheets import Rows, SafeCSV, SafeXLSX, write_csv, write_xlsx
 from mobility.learners.models import Learner
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

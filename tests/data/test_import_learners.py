@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from mobility.data.imports import services
 from mobility.data.models import ImportStatus
 from mobility.learners.models import Learner
-from partners.models import AuditEntry, Organisation, OrganisationKind
+from partners.audit.models import AuditEntry
+from partners.directory.models import Organisation, OrganisationKind
 
 from .. import factories
 from .conftest import csv_upload, xlsx_upload

@@ -5,7 +5,8 @@ import pytest
 from mobility.data.imports import services
 from mobility.data.models import ImportStatus
 from mobility.mobilities.models import Mobility
-from partners.models import AuditEntry, Contact, Organisation, OrganisationKind
+from partners.audit.models import AuditEntry
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 from .. import factories
 from .conftest import csv_upload, host_company

@@ -10,8 +10,8 @@ from mobility.evaluations.models import EvaluationKind
 from mobility.guests.models import GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
-from partners.emails import email_deliver
-from partners.models import EmailStatus, OutboundEmail
+from partners.emails.delivery import email_deliver
+from partners.emails.models import EmailStatus, OutboundEmail
 
 from .. import factories
 

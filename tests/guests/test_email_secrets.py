@@ -17,7 +17,8 @@ from mobility.evaluations.services import evaluation as evaluations
 from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry, EmailStatus, OutboundEmail
+from partners.audit.models import AuditEntry
+from partners.emails.models import EmailStatus, OutboundEmail
 from tests.workers import Worker, wait_for
 
 from .. import factories

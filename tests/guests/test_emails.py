@@ -5,8 +5,8 @@ import pytest
 
 from mobility.guests.models import GuestRole
 from mobility.guests.services import links as guests
-from partners import tasks
-from partners.models import EmailStatus, OutboundEmail
+from partners.emails import tasks
+from partners.emails.models import EmailStatus, OutboundEmail
 from tests.workers import Worker, wait_for
 
 from .conftest import LINK_RE
@@ -57,7 +57,7 @@ def test_a_frozen_broker_holds_up_one_email_not_every_one_and_the_sweeper_sends_
 ):
     import time
 
-    from partners import emails
+    from partners.emails import services as emails
     from tests.workers import RedisServer, broker_at
 
     server = RedisServer()

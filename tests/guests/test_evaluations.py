@@ -25,7 +25,8 @@ from mobility.evaluations.services import reminders as services_reminders
 from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry, OutboundEmail
+from partners.audit.models import AuditEntry
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from ..text import as_html, translated

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from certification.models import Certificate
 from certification.services import certificates as services
 from mobility.guests.models import GuestRole
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 from tests.certification.conftest import run_jobs
 from tests.certification.factories import evaluated_mobility
 

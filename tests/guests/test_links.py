@@ -15,7 +15,8 @@ from mobility.guests.services import links as guests
 from mobility.guests.services import recovery as services_recovery
 from mobility.guests.services import sessions as services_sessions
 from mobility.mobilities.models import MobilityStatus
-from partners.models import AuditEntry, OutboundEmail
+from partners.audit.models import AuditEntry
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from ..text import as_html

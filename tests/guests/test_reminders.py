@@ -16,7 +16,7 @@ from mobility.guests.services import actions as services_actions
 from mobility.guests.services import links as guests
 from mobility.guests.services import sessions as services_sessions
 from mobility.mobilities.models import MobilityStatus
-from partners.models import OutboundEmail
+from partners.emails.models import OutboundEmail
 
 from .test_evaluations import _fill, _submitted
 

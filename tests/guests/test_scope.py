@@ -16,7 +16,7 @@ from mobility.guests.models import GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
 from mobility.tracking.models import ChecklistItem
-from partners.models import OutboundEmail
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from .conftest import deliver_all, key_from

@@ -162,7 +162,7 @@ def test_read_only_staff_cannot_open_the_agreement_form(client_of, readonly_a, m
 def test_downloading_a_signature_scan_is_audited_with_the_learner_and_its_centre(
     client_of, referent_a, readonly_a, mobility, agreement
 ):
-    from partners.models import AuditEntry
+    from partners.audit.models import AuditEntry
 
     from .conftest import pdf
 

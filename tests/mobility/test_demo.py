@@ -5,7 +5,7 @@ from mobility.demo import seed as demo
 from mobility.documents.models import Document
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
-from partners import demo as partners_demo
+from partners.demo import seed as partners_demo
 
 pytestmark = pytest.mark.django_db
 

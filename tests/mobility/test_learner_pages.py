@@ -9,7 +9,7 @@ from mobility.catalogue.models import DocumentType
 from mobility.documents.models import Document
 from mobility.learners import services
 from mobility.learners.models import Learner, ParentalConsent
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 from .conftest import pdf

@@ -13,7 +13,8 @@ from mobility.documents.models import Document
 from mobility.mobilities import services as mobilities_services
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.tracking import services as tracking_services
-from partners.models import AuditEntry, OutboundEmail
+from partners.audit.models import AuditEntry
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from .conftest import pdf

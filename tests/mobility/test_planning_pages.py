@@ -390,7 +390,7 @@ def test_the_catalogues_are_in_the_admin_and_learners_are_not(client_of, operato
 
 
 def test_editing_a_project_saves_the_change_and_audits_it(client_of, referent_a, project):
-    from partners.models import AuditEntry
+    from partners.audit.models import AuditEntry
 
     data = {
         "title": "Apprentis sans frontières II",

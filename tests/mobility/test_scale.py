@@ -4,8 +4,8 @@ from django.db.models import F
 
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.access import get_access
-from partners.models import User
+from partners.accounts.access import get_access
+from partners.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from mobility.learners import services as learners_services
 from mobility.mobilities import services
 from mobility.mobilities.models import MobilityStatus
 from mobility.tracking import services as tracking_services
-from partners.models import AuditEntry, OutboundEmail
+from partners.audit.models import AuditEntry
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 

@@ -7,7 +7,7 @@ import pytest
 from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
 from mobility.mobilities import services
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 
 from .. import factories
 

@@ -1,7 +1,8 @@
 import pytest
 
 from mobility.learners.models import Learner
-from partners.models import AuditEntry, Contact, Organisation, normalise_name
+from partners.audit.models import AuditEntry
+from partners.directory.models import Contact, Organisation, normalise_name
 
 from .. import factories
 

@@ -1,9 +1,11 @@
 import pytest
 from django.core.management import call_command
 
-from partners import selectors
-from partners.models import Contact, Membership, Organisation, OrganisationKind, PartnershipAgreement, User
-from partners.roles import Role
+from partners.accounts.models import Membership, User
+from partners.accounts.roles import Role
+from partners.agreements import selectors
+from partners.agreements.models import PartnershipAgreement
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from partners import selectors, services
-from partners.models import AuditEntry, Contact, Organisation
+from partners.audit import selectors
+from partners.audit.models import AuditEntry
+from partners.directory import merge as services
+from partners.directory import services as directory_services
+from partners.directory.models import Contact, Organisation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_merge_fills_the_kept_records_blanks_and_keeps_its_own_values(
 def test_merge_is_audited_and_the_duplicates_history_stays_visible(
     chamber_admin, referent_a, host_company_a, duplicate
 ):
-    services.organisation_update(
+    directory_services.organisation_update(
         organisation=duplicate, acting_user=referent_a, data={"city": "Freiburg im Breisgau"}
     )
     services.organisation_merge(keep=host_company_a, other=duplicate, acting_user=chamber_admin)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from partners.models import AuditEntry
+from partners.audit.models import AuditEntry
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -5,9 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from partners import selectors
-from partners.access import OutOfScope, get_access
-from partners.models import OrganisationKind
+from partners.accounts import selectors as accounts_selectors
+from partners.accounts.access import OutOfScope, get_access
+from partners.agreements import selectors as agreements_selectors
+from partners.audit import selectors as audit_selectors
+from partners.directory import selectors
+from partners.directory.models import OrganisationKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -72,14 +75,14 @@ def test_filters_combine_kind_country_and_sector(referent_a, centre_a, host_comp
 def test_chamber_admin_sees_agreements_of_every_centre_below(chamber_admin, centre_a, centre_a2):
     a = factories.AgreementFactory(owner_centre=centre_a)
     a2 = factories.AgreementFactory(owner_centre=centre_a2)
-    assert set(selectors.agreement_list_for_user(user=chamber_admin)) == {a, a2}
+    assert set(agreements_selectors.agreement_list_for_user(user=chamber_admin)) == {a, a2}
 
 
 def test_referent_does_not_see_a_sibling_centres_agreement(referent_a, centre_a2):
     hidden = factories.AgreementFactory(owner_centre=centre_a2)
-    assert hidden not in selectors.agreement_list_for_user(user=referent_a)
+    assert hidden not in agreements_selectors.agreement_list_for_user(user=referent_a)
     with pytest.raises(OutOfScope):
-        selectors.agreement_get_for_user(user=referent_a, pk=hidden.pk)
+        agreements_selectors.agreement_get_for_user(user=referent_a, pk=hidden.pk)
 
 
 def test_expiring_agreements_are_those_ending_within_60_days(referent_a, centre_a):
@@ -90,7 +93,7 @@ def test_expiring_agreements_are_those_ending_within_60_days(referent_a, centre_
     factories.AgreementFactory(
         owner_centre=centre_a, valid_from=today - timedelta(days=400), valid_until=today - timedelta(days=1)
     )
-    assert list(selectors.agreement_expiring_for_user(user=referent_a)) == [soon, edge]
+    assert list(agreements_selectors.agreement_expiring_for_user(user=referent_a)) == [soon, edge]
 
 
 def test_duplicates_are_found_by_oid_vat_and_name_in_the_same_city(chamber_a, centre_a, host_company_a):
@@ -153,14 +156,16 @@ def test_only_administrators_merge(referent_a, centre_admin_a, chamber_admin, ho
 
 
 def test_a_centre_admin_grants_no_role_above_their_own(centre_admin_a, chamber_admin, centre_a):
-    assert "network_admin" not in selectors.roles_grantable_by(
+    assert "network_admin" not in accounts_selectors.roles_grantable_by(
         user=centre_admin_a, organisation_id=centre_a.pk
     )
-    assert "network_admin" in selectors.roles_grantable_by(user=chamber_admin, organisation_id=centre_a.pk)
+    assert "network_admin" in accounts_selectors.roles_grantable_by(
+        user=chamber_admin, organisation_id=centre_a.pk
+    )
 
 
 def test_team_lists_memberships_of_managed_organisations_only(centre_admin_a, referent_a, referent_b):
-    listed = {m.user for m in selectors.membership_list_for_manager(user=centre_admin_a)}
+    listed = {m.user for m in accounts_selectors.membership_list_for_manager(user=centre_admin_a)}
     assert referent_a in listed
     assert referent_b not in listed
 
@@ -176,8 +181,8 @@ def test_directory_list_runs_a_constant_number_of_queries(
 
 
 def test_history_leaves_out_refused_attempts(referent_a, host_company_a):
-    from partners.audit import audit_record
+    from partners.audit.services import audit_record
 
     audit_record(action="organisation.update", actor=referent_a, target=host_company_a)
     audit_record(action="access.denied", actor=referent_a, target=host_company_a)
-    assert [e.action for e in selectors.history_for(obj=host_company_a)] == ["organisation.update"]
+    assert [e.action for e in audit_selectors.history_for(obj=host_company_a)] == ["organisation.update"]

@@ -10,21 +10,17 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from partners import services
-from partners.emails import email_body_redacted, email_deliver
-from partners.models import (
-    AuditEntry,
-    Contact,
-    EmailStatus,
-    Invitation,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    OutboundEmail,
-    PartnershipAgreement,
-    User,
-)
-from partners.roles import Role
+from partners.accounts import services
+from partners.accounts.models import Invitation, Membership, User
+from partners.accounts.roles import Role
+from partners.agreements import services as agreements_services
+from partners.agreements.models import PartnershipAgreement
+from partners.audit.models import AuditEntry
+from partners.directory import services as directory_services
+from partners.directory.models import Contact, Organisation, OrganisationKind
+from partners.emails.delivery import email_deliver
+from partners.emails.models import EmailStatus, OutboundEmail
+from partners.emails.secrets import email_body_redacted
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +41,15 @@ def company(**extra):
 
 # --- Organisations ----------------------------------------------------------------------------
 def test_create_puts_a_directory_entry_in_the_creating_centres_network(referent_a, centre_a, chamber_a):
-    org = services.organisation_create(acting_user=referent_a, data=company(), owner_centre=centre_a)
+    org = directory_services.organisation_create(
+        acting_user=referent_a, data=company(), owner_centre=centre_a
+    )
     assert org.network == chamber_a
     assert org.owner_centre == centre_a
 
 
 def test_create_is_audited_by_field_name_without_values(referent_a, centre_a):
-    org = services.organisation_create(
+    org = directory_services.organisation_create(
         acting_user=referent_a, data=company(email="info@ortega.example"), owner_centre=centre_a
     )
     entry = AuditEntry.objects.get(action="organisation.create")
@@ -62,25 +60,27 @@ def test_create_is_audited_by_field_name_without_values(referent_a, centre_a):
 
 def test_create_for_a_centre_one_does_not_work_for_is_refused(referent_a, centre_b):
     with pytest.raises(ValidationError) as caught:
-        services.organisation_create(acting_user=referent_a, data=company(), owner_centre=centre_b)
+        directory_services.organisation_create(acting_user=referent_a, data=company(), owner_centre=centre_b)
     assert "owner_centre" in caught.value.message_dict
     assert not Organisation.objects.filter(name="Panadería Ortega S.L.").exists()
 
 
 def test_read_only_staff_cannot_create(readonly_a, centre_a):
     with pytest.raises(ValidationError):
-        services.organisation_create(acting_user=readonly_a, data=company(), owner_centre=centre_a)
+        directory_services.organisation_create(acting_user=readonly_a, data=company(), owner_centre=centre_a)
 
 
 def test_a_malformed_oid_is_refused_on_its_field(referent_a, centre_a):
     with pytest.raises(ValidationError) as caught:
-        services.organisation_create(acting_user=referent_a, data=company(oid="F1234"), owner_centre=centre_a)
+        directory_services.organisation_create(
+            acting_user=referent_a, data=company(oid="F1234"), owner_centre=centre_a
+        )
     assert "oid" in caught.value.message_dict
 
 
 def test_the_same_oid_blocks_a_second_record(referent_a, centre_a, host_company_a):
-    with pytest.raises(services.DuplicateOrganisation) as caught:
-        services.organisation_create(
+    with pytest.raises(directory_services.DuplicateOrganisation) as caught:
+        directory_services.organisation_create(
             acting_user=referent_a,
             data=company(oid=host_company_a.oid),
             owner_centre=centre_a,
@@ -93,12 +93,12 @@ def test_the_same_oid_blocks_a_second_record(referent_a, centre_a, host_company_
 def test_the_same_vat_warns_until_confirmed(referent_a, centre_a, host_company_a):
     host_company_a.national_id = "ESB46123456"
     host_company_a.save(update_fields=["national_id"])
-    with pytest.raises(services.DuplicateOrganisation) as caught:
-        services.organisation_create(
+    with pytest.raises(directory_services.DuplicateOrganisation) as caught:
+        directory_services.organisation_create(
             acting_user=referent_a, data=company(national_id="ESB46123456"), owner_centre=centre_a
         )
     assert [m.organisation for m in caught.value.matches] == [host_company_a]
-    org = services.organisation_create(
+    org = directory_services.organisation_create(
         acting_user=referent_a,
         data=company(national_id="ESB46123456"),
         owner_centre=centre_a,
@@ -109,7 +109,7 @@ def test_the_same_vat_warns_until_confirmed(referent_a, centre_a, host_company_a
 
 
 def test_a_network_admin_adds_a_training_centre_below_the_chamber(chamber_admin, chamber_a):
-    centre = services.organisation_create(
+    centre = directory_services.organisation_create(
         acting_user=chamber_admin,
         data={
             "kind": OrganisationKind.TRAINING_CENTRE,
@@ -124,7 +124,7 @@ def test_a_network_admin_adds_a_training_centre_below_the_chamber(chamber_admin,
 
 def test_a_referent_cannot_add_a_training_centre(referent_a, chamber_a):
     with pytest.raises(ValidationError):
-        services.organisation_create(
+        directory_services.organisation_create(
             acting_user=referent_a,
             data={
                 "kind": OrganisationKind.TRAINING_CENTRE,
@@ -140,13 +140,13 @@ def test_update_by_a_sibling_centre_is_refused(centre_a2, host_company_a):
     colleague = factories.UserFactory()
     factories.MembershipFactory(user=colleague, organisation=centre_a2)
     with pytest.raises(PermissionDenied):
-        services.organisation_update(
+        directory_services.organisation_update(
             organisation=host_company_a, acting_user=colleague, data={"city": "Basel"}
         )
 
 
 def test_update_saves_and_audits_only_what_changed(referent_a, host_company_a):
-    _org, changed = services.organisation_update(
+    _org, changed = directory_services.organisation_update(
         organisation=host_company_a,
         acting_user=referent_a,
         data={"city": "Basel", "name": host_company_a.name},
@@ -157,7 +157,7 @@ def test_update_saves_and_audits_only_what_changed(referent_a, host_company_a):
 
 
 def test_update_with_nothing_changed_writes_nothing(referent_a, host_company_a):
-    _org, changed = services.organisation_update(
+    _org, changed = directory_services.organisation_update(
         organisation=host_company_a, acting_user=referent_a, data={"city": host_company_a.city}
     )
     assert changed == []
@@ -166,8 +166,8 @@ def test_update_with_nothing_changed_writes_nothing(referent_a, host_company_a):
 
 def test_changing_the_oid_to_anothers_is_refused(referent_a, centre_a, host_company_a):
     other = factories.DirectoryEntryFactory(owner_centre=centre_a)
-    with pytest.raises(services.DuplicateOrganisation):
-        services.organisation_update(
+    with pytest.raises(directory_services.DuplicateOrganisation):
+        directory_services.organisation_update(
             organisation=other, acting_user=referent_a, data={"oid": host_company_a.oid}
         )
     other.refresh_from_db()
@@ -177,7 +177,7 @@ def test_changing_the_oid_to_anothers_is_refused(referent_a, centre_a, host_comp
 # --- Contacts ---------------------------------------------------------------------------------
 def test_a_tutor_needs_an_email_address(referent_a, host_company_a):
     with pytest.raises(ValidationError) as caught:
-        services.contact_create(
+        directory_services.contact_create(
             organisation=host_company_a,
             acting_user=referent_a,
             data={"first_name": "Lucía", "last_name": "Ortega", "is_tutor": True},
@@ -187,7 +187,7 @@ def test_a_tutor_needs_an_email_address(referent_a, host_company_a):
 
 
 def test_a_contact_records_the_centre_that_added_it(referent_a, centre_a, host_company_a):
-    contact = services.contact_create(
+    contact = directory_services.contact_create(
         organisation=host_company_a,
         acting_user=referent_a,
         data={
@@ -204,7 +204,7 @@ def test_a_contact_records_the_centre_that_added_it(referent_a, centre_a, host_c
 
 def test_a_malformed_phone_is_refused_on_its_field(referent_a, host_company_a):
     with pytest.raises(ValidationError) as caught:
-        services.contact_create(
+        directory_services.contact_create(
             organisation=host_company_a,
             acting_user=referent_a,
             data={"first_name": "A", "last_name": "B", "phone": "call me maybe"},
@@ -217,12 +217,12 @@ def test_a_contact_named_on_a_record_is_not_deleted(referent_a, centre_a, tutor_
 
     Learner.objects.create(centre=centre_a, first_name="Léa", last_name="Martin", employer_contact=tutor_a)
     with pytest.raises(ValidationError):
-        services.contact_delete(contact=tutor_a, acting_user=referent_a)
+        directory_services.contact_delete(contact=tutor_a, acting_user=referent_a)
     assert Contact.objects.filter(pk=tutor_a.pk).exists()
 
 
 def test_a_contact_named_nowhere_is_deleted_and_audited(referent_a, tutor_a):
-    services.contact_delete(contact=tutor_a, acting_user=referent_a)
+    directory_services.contact_delete(contact=tutor_a, acting_user=referent_a)
     assert not Contact.objects.filter(pk=tutor_a.pk).exists()
     assert AuditEntry.objects.filter(action="contact.delete", target_id=str(tutor_a.pk)).exists()
 
@@ -234,7 +234,7 @@ def agreement_data():
 
 
 def test_an_agreement_stores_its_signed_copy(referent_a, centre_a, host_company_a):
-    agreement = services.agreement_create(
+    agreement = agreements_services.agreement_create(
         owner_centre=centre_a,
         acting_user=referent_a,
         data=agreement_data(),
@@ -247,7 +247,7 @@ def test_an_agreement_stores_its_signed_copy(referent_a, centre_a, host_company_
 
 def test_an_upload_that_is_not_a_pdf_stores_nothing(referent_a, centre_a, host_company_a, settings):
     with pytest.raises(ValidationError) as caught:
-        services.agreement_create(
+        agreements_services.agreement_create(
             owner_centre=centre_a,
             acting_user=referent_a,
             data=agreement_data(),
@@ -265,7 +265,7 @@ def test_an_upload_that_is_not_a_pdf_stores_nothing(referent_a, centre_a, host_c
 def test_an_upload_over_the_limit_is_refused(referent_a, centre_a, host_company_a, settings):
     settings.UPLOAD_MAX_BYTES = 50
     with pytest.raises(ValidationError) as caught:
-        services.agreement_create(
+        agreements_services.agreement_create(
             owner_centre=centre_a,
             acting_user=referent_a,
             data=agreement_data(),
@@ -277,7 +277,7 @@ def test_an_upload_over_the_limit_is_refused(referent_a, centre_a, host_company_
 
 def test_a_partner_from_another_network_is_refused(referent_a, centre_a, host_company_b):
     with pytest.raises(ValidationError) as caught:
-        services.agreement_create(
+        agreements_services.agreement_create(
             owner_centre=centre_a, acting_user=referent_a, data=agreement_data(), partners=[host_company_b]
         )
     assert "partners" in caught.value.message_dict
@@ -285,7 +285,7 @@ def test_a_partner_from_another_network_is_refused(referent_a, centre_a, host_co
 
 def test_replacing_the_signed_copy_is_audited(referent_a, centre_a, host_company_a):
     agreement = factories.AgreementFactory(owner_centre=centre_a, partners=[host_company_a])
-    services.agreement_update(
+    agreements_services.agreement_update(
         agreement=agreement,
         acting_user=referent_a,
         data={},

@@ -7,9 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partners import panels
-from partners.emails import email_deliver
-from partners.models import AuditEntry, Contact, Organisation, OutboundEmail, PartnershipAgreement, User
-from partners.roles import Role
+from partners.accounts.models import User
+from partners.accounts.roles import Role
+from partners.agreements.models import PartnershipAgreement
+from partners.audit.models import AuditEntry
+from partners.directory.models import Contact, Organisation
+from partners.emails.delivery import email_deliver
+from partners.emails.models import OutboundEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db

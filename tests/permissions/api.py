@@ -79,7 +79,7 @@ def api_export(w):
 
 @world_object
 def api_token(w):
-    from partners.tokens import api_token_create
+    from partners.accounts.tokens import api_token_create
 
     token, _raw = api_token_create(
         user=w.referent_a, name="script", expires_in_days=30, scopes=["read"], acting_user=w.referent_a

@@ -24,7 +24,7 @@ from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import MobilityStatus
 from mobility.tracking.models import ChecklistItem
-from partners.models import OutboundEmail
+from partners.emails.models import OutboundEmail
 
 from .. import factories
 from .base import GUESTS, ROLES, Route, everyone, expect, world_object

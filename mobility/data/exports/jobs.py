@@ -20,7 +20,7 @@ from mobility.data.budget import export_budget_check
 from mobility.data.exports.rows import DATA_KINDS, count_for
 from mobility.data.exports.run import export_job_run
 from mobility.data.models import ExportJob, ExportKind, ExportStatus, FileFormat, ImportBatch, ImportStatus
-from partners.models import User
+from partners.accounts.models import User
 
 logger = logging.getLogger(__name__)
 

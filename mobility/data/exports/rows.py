@@ -26,10 +26,11 @@ from mobility.data.spreadsheets import Rows, write_csv, write_xlsx
 from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
 from mobility.learners.models import Learner, Sex
 from mobility.mobilities.models import Direction, Mobility, MobilityStatus
-from partners.access import get_access
-from partners.audit import audit_record
-from partners.models import Organisation, OrganisationKind, User
-from partners.roles import Capability
+from partners.accounts.access import get_access
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.directory.models import Organisation, OrganisationKind
 
 #: Kinds of ``rows_for``: row-level data (needs the export capability) and anonymised statistics.
 DATA_KINDS = ("learners", "organisations", "mobilities", "evaluations", "statistics")

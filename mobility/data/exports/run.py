@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mobility.data.exports.rows import DATA_KINDS, audit_data, int_or_none, rows_for, write_rows
 from mobility.data.models import ExportJob, ExportKind, ExportStatus, ImportBatch
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from mobility.data.resources import (
     Column,
     columns_of,
 )
-from partners.access import require_capability
-from partners.models import Organisation, OrganisationKind
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation, OrganisationKind
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
 
@@ -106,7 +106,7 @@ def organisation_create(*, centre: Organisation, values: dict[str, Any], acting_
     The import has already matched the row against the directory (OID, VAT, name and city), so
     the duplicate warning of the pages is answered here.
     """
-    from partners.services import organisation_create as create
+    from partners.directory.services import organisation_create as create
 
     return create(acting_user=acting_user, data=values, owner_centre=centre, confirm_duplicate=True)
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from django.core.management.base import CommandError
 
-from partners.access import _CACHE_ATTR, Access
-from partners.models import TENANT_KINDS, Organisation, OrganisationKind, User
-from partners.roles import Role
+from partners.accounts.access import CACHE_ATTR, Access
+from partners.accounts.models import User
+from partners.accounts.roles import Role
+from partners.directory.models import TENANT_KINDS, Organisation, OrganisationKind
 
 COMMAND_LINE_EMAIL = "command-line@platform.invalid"
 
@@ -48,7 +49,7 @@ def command_user(*, email: str | None, centres: Iterable[Organisation]) -> User:
             org = org.parent
     setattr(
         user,
-        _CACHE_ATTR,
+        CACHE_ATTR,
         Access(user_id=user.pk, roles=roles, kinds=kinds, network_ids=frozenset(networks), memberships=()),
     )
     return user

@@ -31,7 +31,7 @@ from mobility.data.resources import (
     LearnerResource,
 )
 from mobility.learners.models import Learner
-from partners.models import Organisation, OrganisationKind, normalise_name
+from partners.directory.models import Organisation, OrganisationKind, normalise_name
 
 # --- Learners ---------------------------------------------------------------------------------
 LEARNER_VALUE_FIELDS = (

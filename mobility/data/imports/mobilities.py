@@ -31,7 +31,7 @@ from mobility.data.resources import (
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.projects.models import Project
-from partners.models import Contact, Organisation, OrganisationKind
+from partners.directory.models import Contact, Organisation, OrganisationKind
 
 # --- Mobilities -------------------------------------------------------------------------------
 MOBILITY_VALUE_FIELDS = (

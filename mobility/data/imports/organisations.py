@@ -27,9 +27,9 @@ from mobility.data.imports.parsing import normalise_header
 from mobility.data.resources import (
     OrganisationResource,
 )
-from partners.models import Contact, Organisation, OrganisationKind, normalise_name
-from partners.roles import Capability
-from partners.selectors import contact_can_edit, organisation_can_edit
+from partners.accounts.roles import Capability
+from partners.directory.models import Contact, Organisation, OrganisationKind, normalise_name
+from partners.directory.selectors import contact_can_edit, organisation_can_edit
 
 
 # --- The shared directory ---------------------------------------------------------------------
@@ -274,7 +274,7 @@ class OrganisationImporter(Importer):
 
     def write(self, results: Iterable[RowResult], progress: Progress | None = None) -> None:
         """Through the partner services, as the pages write: their permission checks and audit entries."""
-        from partners import services as partners
+        from partners.directory import services as partners
 
         stored = {o.pk: o for o in self.directory.rows}
         stored_contacts = {c.pk: c for contacts in self.contacts.values() for c in contacts}

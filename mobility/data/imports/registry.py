@@ -10,7 +10,7 @@ from mobility.data.imports.mobilities import MobilityImporter
 from mobility.data.imports.organisations import OrganisationImporter
 from mobility.data.imports.parsing import Table
 from mobility.learners.models import Qualification
-from partners.models import Organisation
+from partners.directory.models import Organisation
 
 IMPORTERS: dict[str, type[Importer]] = {
     "learners": LearnerImporter,

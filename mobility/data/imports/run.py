@@ -16,7 +16,7 @@ from mobility.data.imports.base import ERROR, CheckResult
 from mobility.data.imports.parsing import Table, read_table
 from mobility.data.imports.registry import importer_for
 from mobility.data.models import ImportBatch, ImportStatus
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

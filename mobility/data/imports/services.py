@@ -23,10 +23,11 @@ from mobility.data.imports.parsing import read_table
 from mobility.data.imports.run import import_batch_apply, import_batch_preview
 from mobility.data.models import ImportBatch, ImportStatus
 from mobility.data.spreadsheets import Rows, write_csv
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import Organisation, OrganisationKind, User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.directory.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,11 @@ from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.guests.services import sessions as services_sessions
 from mobility.mobilities.models import Mobility
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import OutboundEmail, User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.emails.models import OutboundEmail
 
 
 # --- Sending employer ---------------------------------------------------------------------------

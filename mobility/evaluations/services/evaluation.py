@@ -39,10 +39,10 @@ from mobility.guests.services import notifications as services_notifications
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.site import i18n
 from mobility.tracking.models import ChecklistItem
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

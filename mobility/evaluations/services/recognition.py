@@ -17,10 +17,10 @@ from mobility.evaluations.models import (
 )
 from mobility.learners.models import Unit
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 # --- Recognition ----------------------------------------------------------------------------------
 AFTER_RETURN = (

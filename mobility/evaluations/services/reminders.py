@@ -26,10 +26,10 @@ from mobility.evaluations.selectors import EVALUABLE
 from mobility.guests.models import AccessLink, GuestRole, HostConfirmation
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.models import User
-from partners.roles import Capability
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

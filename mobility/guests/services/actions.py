@@ -22,7 +22,7 @@ from mobility.guests.services.notifications import notify_referents
 from mobility.guests.services.sessions import Grant
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.tracking.models import FollowUp
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 
 def _now() -> datetime:

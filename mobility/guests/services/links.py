@@ -24,12 +24,15 @@ from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationSt
 from mobility.guests.models import AccessLink, GuestRole
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityStatus
-from partners.access import require_capability
-from partners.audit import audit_record
-from partners.emails import Placeholders, email_language, email_queue
+from partners.accounts.access import require_capability
+from partners.accounts.models import User
+from partners.accounts.roles import Capability
+from partners.audit.services import audit_record
+from partners.directory.models import Contact
+from partners.emails.models import OutboundEmail
+from partners.emails.secrets import Placeholders
+from partners.emails.services import email_language, email_queue
 from partners.http import client_ip
-from partners.models import Contact, OutboundEmail, User
-from partners.roles import Capability
 
 
 def _hash(secret: str) -> str:

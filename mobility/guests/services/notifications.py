@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from mobility.guests.models import AccessLink
 from mobility.mobilities.models import Mobility
-from partners.access import get_access
-from partners.emails import email_queue
-from partners.models import Membership, OutboundEmail, User
-from partners.roles import Role
+from partners.accounts.access import get_access
+from partners.accounts.models import Membership, User
+from partners.accounts.roles import Role
+from partners.emails.models import OutboundEmail
+from partners.emails.services import email_queue
 
 
 def _now() -> datetime:

@@ -31,7 +31,7 @@ from mobility.guests.services.links import (
 )
 from mobility.guests.services.sessions import SESSION_CODE
 from mobility.mobilities.models import MobilityStatus
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from mobility.guests.services.links import LOOKUP_LENGTH, LinkProblem, address_k
 from mobility.guests.services.notifications import link_problem_notify
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 

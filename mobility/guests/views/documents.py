@@ -19,7 +19,7 @@ from mobility.guests.services.sessions import guest_mobility_get, guest_required
 from mobility.guests.views.pages import LEARNER, add_errors
 from mobility.mobilities.models import Mobility
 from mobility.tracking.models import ChecklistItem
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 from partners.uploads import serve_private_file
 
 

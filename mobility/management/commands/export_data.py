@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mobility.data.exports.rows import DATA_KINDS, rows_for, write_rows
 from mobility.data.imports.cli import all_centres, command_user
-from partners.audit import audit_record
-from partners.models import Organisation, OrganisationKind
+from partners.audit.services import audit_record
+from partners.directory.models import Organisation, OrganisationKind
 
 
 class Command(BaseCommand):

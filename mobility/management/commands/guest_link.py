@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mobility.guests.models import AccessLink, GuestRole
 from mobility.guests.services import links as guests
 from mobility.mobilities.models import Mobility
-from partners.audit import audit_record
+from partners.audit.services import audit_record
 
 
 class Command(BaseCommand):

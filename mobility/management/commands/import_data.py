@@ -15,8 +15,8 @@ from mobility.data.imports.limits import check_spreadsheet
 from mobility.data.imports.parsing import read_table
 from mobility.data.imports.registry import importer_for
 from mobility.data.models import ImportKind
-from partners.audit import audit_record
-from partners.models import Organisation, OrganisationKind
+from partners.audit.services import audit_record
+from partners.directory.models import Organisation, OrganisationKind
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Accounts, memberships and roles, invitations, API tokens, sign-in rules."""

@@ -1,0 +1,1 @@
+"""Partnership agreements between organisations."""

@@ -1,0 +1,1 @@
+"""What every list of the REST API shares: strict query parameters and filters."""

@@ -1,0 +1,1 @@
+"""The audit log and the audited save of a changed row."""

@@ -1,0 +1,1 @@
+"""Demo data of the base layer: the chambers, centres, accounts and directory."""

@@ -1,0 +1,1 @@
+"""The shared directory of organisations and contacts."""

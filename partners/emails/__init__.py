@@ -1,0 +1,1 @@
+"""E-mails: rendered and queued by a service, delivered by a worker."""

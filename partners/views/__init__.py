@@ -1,1 +1,0 @@
-"""Pages of the base layer: partner directory, contacts, agreements, team."""
