@@ -7,4 +7,9 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certificates and documents")
 
     def ready(self) -> None:
-        from . import api, panels  # noqa: F401  (API endpoints; sections on the mobility, group and project pages)
+        from certification import api, panels  # noqa: F401  (API endpoints; sections on the mobility, group and project pages)
+        from certification.privacy import CERTIFICATES
+        from mobility.privacy.holders import holder_register
+
+        # What certification keeps about a learner, for the archive and the erasure (mobility sits below).
+        holder_register(CERTIFICATES)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from certification.models import PENDING_STATUSES
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility
+from mobility.privacy.holders import holders
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
@@ -198,7 +198,7 @@ def learner_export_collect(*, learner: Learner) -> LearnerExport:
             "followups",
             "checklist",
             "recognitions__unit",
-            "certificates",
+            *(name for holder in holders() for name in holder.prefetch),
         )
         .order_by("planned_start", "id")
     )
@@ -277,20 +277,8 @@ def _mobility_data(mobility: Mobility, attach: Any) -> dict[str, Any]:
         {"unit": _label(r.unit), "decision": r.decision, "comment": r.comment}
         for r in mobility.recognitions.all()
     ]
-    out["certificates"] = []
-    for certificate in mobility.certificates.all():
-        if certificate.status in PENDING_STATUSES:
-            continue
-        out["certificates"].append(
-            {
-                "number": certificate.number,
-                "version": certificate.version,
-                "status": certificate.status,
-                "issued_at": certificate.issued_at,
-                "sha256": certificate.sha256,
-                "file": attach("certificates", certificate.file, f"{certificate.number}.pdf"),
-            }
-        )
+    for holder in holders():
+        out[holder.name] = holder.export(mobility, attach)
     return out
 
 

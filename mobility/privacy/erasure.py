@@ -7,7 +7,7 @@ stay verifiable as "issued" by their number and fingerprint.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.models import BUNDLE_KINDS, PENDING_STATUSES, Certificate, DocumentJob
 from mobility.agreements.models import LearningAgreement, Party, Signature
 from mobility.documents.models import Document
 from mobility.evaluations.models import Evaluation, OutcomeAssessment
@@ -27,6 +26,7 @@ from mobility.guests.models import AccessLink
 from mobility.learners.models import Learner, ParentalConsent
 from mobility.mobilities.models import Mobility
 from mobility.privacy.archive import EVALUATION_TEXT
+from mobility.privacy.holders import holders
 from mobility.tracking.models import FollowUp
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
@@ -46,7 +46,8 @@ def _mid_year(day: date | None) -> date | None:
 class ErasureResult:
     files: int = 0
     documents: int = 0
-    certificates_kept: int = 0
+    #: Records an upper app keeps, anonymised, per holder (issued certificates stay verifiable).
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 def learner_erase(
@@ -74,10 +75,10 @@ def learner_erase(
         if learner.anonymised_at is not None:
             raise ValidationError(_("This learner's personal data have already been erased."))
         mobility_ids = list(learner.mobilities.values_list("pk", flat=True))
-        if Certificate.objects.filter(mobility_id__in=mobility_ids, status="rendering").exists():
-            raise ValidationError(
-                _("A certificate of this learner is being rendered: try again in a minute.")
-            )
+        for holder in holders():
+            busy = holder.busy(mobility_ids)
+            if busy:
+                raise ValidationError(busy)
         addresses = [a for a in (learner.email, learner.guardian_email) if a]
 
         for document in Document.objects.filter(learner=learner):
@@ -109,11 +110,8 @@ def learner_erase(
         OutboundEmail.objects.filter(Q(to__in=own) | (related & Q(to__in=addresses))).delete()
         OutboundEmail.objects.filter(related).update(subject="—", body_text="", body_html="", to_name="")
 
-        result.certificates_kept = _erase_certificates(mobility_ids, drop)
-        for job in _jobs_holding(mobility_ids):
-            drop(job.file)
-            job.file = ""
-            job.save(update_fields=["file", "updated_at"])
+        for holder in holders():
+            result.kept[holder.name] = holder.erase(mobility_ids, drop)
 
         user_id = learner.user_id
         Learner.objects.filter(pk=learner.pk).update(
@@ -146,7 +144,7 @@ def learner_erase(
                 "documents": result.documents,
                 "files": result.files,
                 "mobilities": len(mobility_ids),
-                "certificates_kept": result.certificates_kept,
+                **{f"{name}_kept": count for name, count in result.kept.items()},
             },
             request=request,
         )
@@ -169,43 +167,6 @@ def _erase_related_texts(mobility_ids: list[int]) -> None:
     EmployerFeedback.objects.filter(mobility_id__in=mobility_ids).update(observed_progress="", comments="")
     HostConfirmation.objects.filter(mobility_id__in=mobility_ids).update(comment="")
     Recognition.objects.filter(mobility_id__in=mobility_ids).update(comment="")
-
-
-def _erase_certificates(mobility_ids: list[int], drop: Any) -> int:
-    """Issued certificates keep their number, status, issuer, date and fingerprint; the rest goes."""
-    kept = 0
-    for certificate in Certificate.objects.filter(mobility_id__in=mobility_ids):
-        drop(certificate.file)
-        if certificate.status in PENDING_STATUSES:
-            certificate.delete()
-            continue
-        issuer = (certificate.content.get("issuer") or {}).get("name", "")
-        certificate.content = {"erased": True, "issuer": {"name": issuer}}
-        certificate.credential = {}
-        certificate.file = ""
-        certificate.save(update_fields=["content", "credential", "file", "updated_at"])
-        kept += 1
-    return kept
-
-
-def _jobs_holding(mobility_ids: list[int]) -> list[DocumentJob]:
-    """Rendered files that contain one of these mobilities (its own documents and the bundles)."""
-    if not mobility_ids:
-        return []
-    own = DocumentJob.objects.filter(
-        Q(mobility_id__in=mobility_ids)
-        | Q(agreement__mobility_id__in=mobility_ids)
-        | Q(certificate__mobility_id__in=mobility_ids)
-    ).exclude(file="")
-    # Bundles list their mobilities in a JSON array: read in Python (works on every database).
-    wanted = set(mobility_ids)
-    centres = Mobility.objects.filter(pk__in=mobility_ids).values("centre_id")
-    bundles = [
-        job
-        for job in DocumentJob.objects.filter(kind__in=BUNDLE_KINDS, centre_id__in=centres).exclude(file="")
-        if wanted & set(job.items or [])
-    ]
-    return [*own, *bundles]
 
 
 def _retire_account(user_id: int) -> None:
