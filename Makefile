@@ -48,6 +48,7 @@ test: export DEBUG := true
 test: install-dev messages
 	@.ci/services
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=compose-validation EMAIL_URL=smtp://relay.example:25 docker-compose -f docker-compose.yml config -q
@@ -62,6 +63,7 @@ bench: install-dev messages
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 
 check: $(VENV)/.installed-dev
