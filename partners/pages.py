@@ -1,15 +1,18 @@
-"""Small helpers shared by the partners pages."""
+"""Small helpers every staff page shares (the base layer's, and those of the apps above it)."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from partners.accounts.models import User
 
@@ -40,13 +43,34 @@ def fresh(instance: models.Model) -> models.Model:
     return type(instance)._default_manager.get(pk=instance.pk)
 
 
-def errors_to_form(form: BaseForm, error: ValidationError) -> None:
-    """Puts a service's validation error on the form, on the named fields when there are any."""
+def errors_to_form(form: BaseForm, error: ValidationError, default_field: str | None = None) -> None:
+    """Puts a service's validation error on the form: on the field it names, else on ``default_field``
+    (an upload refused for its content belongs to the file field), else on the whole form."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
+            target = field if field in form.fields else default_field
             for message in messages:
                 form.add_error(target, message)
     else:
         for message in error.messages:
-            form.add_error(None, message)
+            form.add_error(default_field, message)
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in person (every staff view is behind ``login_required``)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form was on (``next``, a local address only), else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal, shown as messages on the next page."""
+    for message in error.messages:
+        messages.error(request, message)

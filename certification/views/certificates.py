@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,27 +22,9 @@ from certification.forms import (
 from certification.models import CertificateStatus
 from certification.services import certificates as services
 from certification.services import jobs as services_jobs
-from partners.accounts.models import User
 from partners.accounts.roles import Capability
+from partners.pages import errors_to_messages, redirect_back, staff_user
 from partners.uploads import serve_private_file
-
-
-def _staff(request: HttpRequest) -> User:
-    """The signed-in person (every staff view is behind ``login_required``)."""
-    return cast(User, request.user)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (a local address only), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- Certificates -------------------------------------------------------------------------------
@@ -53,26 +32,28 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 @require_POST
 def certificate_issue(request: HttpRequest, mobility_id: int) -> HttpResponse:
     mobility = selectors.mobility_get_for_user(
-        user=_staff(request), pk=mobility_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=mobility_id, capability=Capability.ISSUE_CERTIFICATES
     )
     form = IssueForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the language of the certificate."))
-        return _back(request, reverse("certification:job-list"))
+        return redirect_back(request, reverse("certification:job-list"))
     try:
         certificate = services.certificate_issue(
-            mobility=mobility, acting_user=_staff(request), languages=form.languages(), request=request
+            mobility=mobility, acting_user=staff_user(request), languages=form.languages(), request=request
         )
     except ValidationError as error:
-        _error(request, error)
-        return _back(request, reverse("certification:job-list"))
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("certification:job-list"))
     messages.success(request, _("Certificate %(number)s is being rendered.") % {"number": certificate.number})
-    return _back(request, reverse("certification:certificate-detail", args=[certificate.pk]))
+    return redirect_back(request, reverse("certification:certificate-detail", args=[certificate.pk]))
 
 
 def _certificate_page(request: HttpRequest, certificate, **extra) -> HttpResponse:
-    versions = selectors.certificate_list_for_mobility(user=_staff(request), mobility=certificate.mobility)
-    can_issue = selectors.can_issue(_staff(request), certificate.centre_id)
+    versions = selectors.certificate_list_for_mobility(
+        user=staff_user(request), mobility=certificate.mobility
+    )
+    can_issue = selectors.can_issue(staff_user(request), certificate.centre_id)
     context = {
         "certificate": certificate,
         "versions": versions,
@@ -92,7 +73,7 @@ def _certificate_page(request: HttpRequest, certificate, **extra) -> HttpRespons
 @login_required
 @require_GET
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = selectors.certificate_get_for_user(user=_staff(request), pk=pk)
+    certificate = selectors.certificate_get_for_user(user=staff_user(request), pk=pk)
     return _certificate_page(request, certificate)
 
 
@@ -100,7 +81,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = selectors.certificate_get_for_user(
-        user=_staff(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES
     )
     form = ReissueForm(request.POST)
     if not form.is_valid():
@@ -108,13 +89,13 @@ def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = services.certificate_reissue(
             certificate=certificate,
-            acting_user=_staff(request),
+            acting_user=staff_user(request),
             reason=form.cleaned_data["reason"],
             languages=form.languages(),
             request=request,
         )
     except ValidationError as error:
-        _error(request, error)
+        errors_to_messages(request, error)
         return redirect("certification:certificate-detail", pk=certificate.pk)
     messages.success(
         request,
@@ -128,14 +109,14 @@ def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = selectors.certificate_get_for_user(
-        user=_staff(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES
     )
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(
                 certificate=certificate,
-                acting_user=_staff(request),
+                acting_user=staff_user(request),
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
@@ -144,7 +125,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("certification:certificate-detail", pk=certificate.pk)
         except ValidationError as error:
-            _error(request, error)
+            errors_to_messages(request, error)
     return render(
         request,
         "certification/certificate_revoke.html",
@@ -154,7 +135,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _issued_certificate(request: HttpRequest, pk: int):
-    certificate = selectors.certificate_get_for_user(user=_staff(request), pk=pk)
+    certificate = selectors.certificate_get_for_user(user=staff_user(request), pk=pk)
     if not certificate.file or certificate.status not in (CertificateStatus.READY, CertificateStatus.REVOKED):
         raise Http404
     return certificate
@@ -164,7 +145,7 @@ def _issued_certificate(request: HttpRequest, pk: int):
 @require_GET
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     certificate = _issued_certificate(request, pk)
-    services_jobs.document_download_record(certificate=certificate, user=_staff(request), request=request)
+    services_jobs.document_download_record(certificate=certificate, user=staff_user(request), request=request)
     return serve_private_file(
         certificate.file, filename=f"{certificate.number}.pdf", content_type="application/pdf"
     )
@@ -175,5 +156,5 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
     """The certificate as a European Digital Credential (JSON-LD)."""
     certificate = _issued_certificate(request, pk)
-    services_jobs.document_download_record(certificate=certificate, user=_staff(request), request=request)
+    services_jobs.document_download_record(certificate=certificate, user=staff_user(request), request=request)
     return credential_response(certificate)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,27 +19,9 @@ from certification.forms import (
 from certification.services import groups as services_groups
 from certification.services import jobs as services
 from partners.accounts.access import get_access
-from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation
-
-
-def _staff(request: HttpRequest) -> User:
-    """The signed-in person (every staff view is behind ``login_required``)."""
-    return cast(User, request.user)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (a local address only), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from partners.pages import errors_to_messages, redirect_back, staff_user
 
 
 # --- Documents of a mobility, a group, a project ------------------------------------------------
@@ -60,7 +39,7 @@ def mobility_documents(request: HttpRequest, mobility_id: int) -> HttpResponse:
     """The mobility's certificates and documents on a page of their own."""
     from certification.panels import mobility_documents as panel
 
-    mobility = selectors.mobility_get_for_user(user=_staff(request), pk=mobility_id)
+    mobility = selectors.mobility_get_for_user(user=staff_user(request), pk=mobility_id)
     return _panel_page(
         request,
         title=mobility.participant.full_name,
@@ -74,7 +53,7 @@ def mobility_documents(request: HttpRequest, mobility_id: int) -> HttpResponse:
 def group_documents(request: HttpRequest, group_id: int) -> HttpResponse:
     from certification.panels import group_documents as panel
 
-    group = selectors.group_get_for_user(user=_staff(request), pk=group_id)
+    group = selectors.group_get_for_user(user=staff_user(request), pk=group_id)
     return _panel_page(request, title=group.name, subtitle=group.host_city, panel=panel(request, group))
 
 
@@ -83,7 +62,7 @@ def group_documents(request: HttpRequest, group_id: int) -> HttpResponse:
 def project_documents(request: HttpRequest, project_id: int) -> HttpResponse:
     from certification.panels import project_documents as panel
 
-    project = selectors.project_get_for_user(user=_staff(request), pk=project_id)
+    project = selectors.project_get_for_user(user=staff_user(request), pk=project_id)
     return _panel_page(
         request, title=project.title, subtitle=project.grant_agreement_number, panel=panel(request, project)
     )
@@ -92,16 +71,18 @@ def project_documents(request: HttpRequest, project_id: int) -> HttpResponse:
 # --- Other documents ----------------------------------------------------------------------------
 def _job_started(request: HttpRequest, job) -> HttpResponse:
     messages.success(request, _("“%(document)s” is being rendered.") % {"document": job.get_kind_display()})
-    return _back(request, reverse("certification:job-detail", args=[job.pk]))
+    return redirect_back(request, reverse("certification:job-detail", args=[job.pk]))
 
 
 @login_required
 @require_POST
 def agreement_pdf(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user(
-        user=_staff(request), pk=agreement_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=agreement_id, capability=Capability.ISSUE_CERTIFICATES
     )
-    job = services.agreement_pdf_request(agreement=agreement, acting_user=_staff(request), request=request)
+    job = services.agreement_pdf_request(
+        agreement=agreement, acting_user=staff_user(request), request=request
+    )
     return _job_started(request, job)
 
 
@@ -109,13 +90,13 @@ def agreement_pdf(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @require_POST
 def attendance_request(request: HttpRequest, mobility_id: int) -> HttpResponse:
     mobility = selectors.mobility_get_for_user(
-        user=_staff(request), pk=mobility_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=mobility_id, capability=Capability.ISSUE_CERTIFICATES
     )
     try:
-        job = services.attendance_request(mobility=mobility, acting_user=_staff(request), request=request)
+        job = services.attendance_request(mobility=mobility, acting_user=staff_user(request), request=request)
     except ValidationError as error:
-        _error(request, error)
-        return _back(request, reverse("certification:job-list"))
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("certification:job-list"))
     return _job_started(request, job)
 
 
@@ -123,20 +104,20 @@ def attendance_request(request: HttpRequest, mobility_id: int) -> HttpResponse:
 @require_POST
 def group_issue(request: HttpRequest, group_id: int) -> HttpResponse:
     group = selectors.group_get_for_user(
-        user=_staff(request), pk=group_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=group_id, capability=Capability.ISSUE_CERTIFICATES
     )
     form = GroupIssueForm(request.POST)
     form.is_valid()
     try:
         issued, background = services_groups.group_certificates_request(
             group=group,
-            acting_user=_staff(request),
+            acting_user=staff_user(request),
             bilingual=form.cleaned_data.get("bilingual", False),
             request=request,
         )
     except ValidationError as error:
-        _error(request, error)
-        return _back(request, reverse("certification:job-list"))
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("certification:job-list"))
     if background is not None:
         messages.success(
             request,
@@ -147,7 +128,7 @@ def group_issue(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.success(request, _("%(count)s certificates are being rendered.") % {"count": len(issued)})
     else:
         messages.warning(request, _("No mobility of this group is waiting for its certificate."))
-    return _back(request, reverse("certification:job-list"))
+    return redirect_back(request, reverse("certification:job-list"))
 
 
 @login_required
@@ -156,7 +137,7 @@ def group_progress(request: HttpRequest, group_id: int) -> HttpResponse:
     """How many of the group's certificates are ready: an HTMX fragment that polls while some render."""
     from certification.panels import group_progress_context
 
-    group = selectors.group_get_for_user(user=_staff(request), pk=group_id)
+    group = selectors.group_get_for_user(user=staff_user(request), pk=group_id)
     return render(request, "certification/_group_progress.html", group_progress_context(group=group))
 
 
@@ -164,18 +145,18 @@ def group_progress(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def group_bundle(request: HttpRequest, group_id: int) -> HttpResponse:
     group = selectors.group_get_for_user(
-        user=_staff(request), pk=group_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=group_id, capability=Capability.ISSUE_CERTIFICATES
     )
     form = BundleForm(request.POST)
     if not form.is_valid():
         raise Http404
     try:
         job = services.bundle_request(
-            kind=form.cleaned_data["kind"], group=group, acting_user=_staff(request), request=request
+            kind=form.cleaned_data["kind"], group=group, acting_user=staff_user(request), request=request
         )
     except ValidationError as error:
-        _error(request, error)
-        return _back(request, reverse("certification:job-list"))
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("certification:job-list"))
     return _job_started(request, job)
 
 
@@ -183,7 +164,7 @@ def group_bundle(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def project_bundle(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_get_for_user(
-        user=_staff(request), pk=project_id, capability=Capability.ISSUE_CERTIFICATES
+        user=staff_user(request), pk=project_id, capability=Capability.ISSUE_CERTIFICATES
     )
     form = BundleForm(request.POST)
     if not form.is_valid() or not form.cleaned_data.get("centre"):
@@ -197,10 +178,10 @@ def project_bundle(request: HttpRequest, project_id: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             project=project,
             centre=centre,
-            acting_user=_staff(request),
+            acting_user=staff_user(request),
             request=request,
         )
     except ValidationError as error:
-        _error(request, error)
-        return _back(request, reverse("certification:job-list"))
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("certification:job-list"))
     return _job_started(request, job)

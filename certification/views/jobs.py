@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,27 +20,9 @@ from certification.forms import (
 from certification.models import JobStatus
 from certification.services import jobs as services
 from partners.accounts.access import get_access
-from partners.accounts.models import User
 from partners.accounts.roles import Capability
+from partners.pages import errors_to_messages, redirect_back, staff_user
 from partners.uploads import serve_private_file
-
-
-def _staff(request: HttpRequest) -> User:
-    """The signed-in person (every staff view is behind ``login_required``)."""
-    return cast(User, request.user)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (a local address only), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- Document jobs ------------------------------------------------------------------------------
@@ -53,7 +32,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     form = JobFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     jobs = selectors.job_list_for_user(
-        user=_staff(request), kind=filters.get("kind", ""), status=filters.get("status", "")
+        user=staff_user(request), kind=filters.get("kind", ""), status=filters.get("status", "")
     )
     page = Paginator(jobs, 25).get_page(request.GET.get("page"))
     access = get_access(request.user)
@@ -75,11 +54,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.job_get_for_user(user=_staff(request), pk=pk)
+    job = selectors.job_get_for_user(user=staff_user(request), pk=pk)
     return render(
         request,
         "certification/job_detail.html",
-        {"job": job, "can_issue": selectors.can_issue(_staff(request), job.centre_id)},
+        {"job": job, "can_issue": selectors.can_issue(staff_user(request), job.centre_id)},
     )
 
 
@@ -87,7 +66,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's status as an HTMX fragment; it keeps polling itself while the job is pending."""
-    job = selectors.job_get_for_user(user=_staff(request), pk=pk)
+    job = selectors.job_get_for_user(user=staff_user(request), pk=pk)
     # The retry form sends the person back to the page the fragment sits on, not to the fragment.
     htmx = getattr(request, "htmx", None)
     page = getattr(htmx, "current_url_abs_path", None) if htmx else None
@@ -96,7 +75,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         "certification/_job_status.html",
         {
             "job": job,
-            "can_issue": selectors.can_issue(_staff(request), job.centre_id),
+            "can_issue": selectors.can_issue(staff_user(request), job.centre_id),
             "next": page or reverse("certification:job-detail", args=[job.pk]),
         },
     )
@@ -105,20 +84,22 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    job = selectors.job_get_for_user(user=_staff(request), pk=pk)
+    job = selectors.job_get_for_user(user=staff_user(request), pk=pk)
     if job.status != JobStatus.READY or not job.file:
         raise Http404
-    services.document_download_record(job=job, user=_staff(request), request=request)
+    services.document_download_record(job=job, user=staff_user(request), request=request)
     return serve_private_file(job.file, filename=job.filename, content_type=job.content_type or None)
 
 
 @login_required
 @require_POST
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.job_get_for_user(user=_staff(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES)
+    job = selectors.job_get_for_user(
+        user=staff_user(request), pk=pk, capability=Capability.ISSUE_CERTIFICATES
+    )
     try:
-        services.document_job_retry(job=job, acting_user=_staff(request), request=request)
+        services.document_job_retry(job=job, acting_user=staff_user(request), request=request)
         messages.success(request, _("The document will be rendered again."))
     except ValidationError as error:
-        _error(request, error)
-    return _back(request, reverse("certification:job-detail", args=[job.pk]))
+        errors_to_messages(request, error)
+    return redirect_back(request, reverse("certification:job-detail", args=[job.pk]))

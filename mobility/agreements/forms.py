@@ -7,24 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mobility.agreements.models import LearningAgreement, OutcomeCategory, SignatureMethod
+from mobility.agreements.models import AGREEMENT_FIELDS, LearningAgreement, OutcomeCategory, SignatureMethod
 from mobility.learners.models import Unit
 from mobility.mobilities.models import Mobility
 from mobility.site.forms import language_choices
 
 # --- Learning agreement -----------------------------------------------------------------------
-AGREEMENT_FIELDS = [
-    "language",
-    "placement_language",
-    "objectives",
-    "tasks",
-    "hours_per_week",
-    "working_schedule",
-    "assessor",
-    "assessment_method",
-    "assessment_timing",
-    "recognition_arrangements",
-]
+
+
+#: The agreement's texts the form edits (the translations have a form of their own).
+AGREEMENT_FORM_FIELDS = [name for name in AGREEMENT_FIELDS if name != "translations"]
 
 
 class AgreementForm(forms.ModelForm):
@@ -41,7 +33,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = LearningAgreement
-        fields = AGREEMENT_FIELDS
+        fields = AGREEMENT_FORM_FIELDS
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 4}),
             "tasks": forms.Textarea(attrs={"rows": 4}),
@@ -70,7 +62,7 @@ class AgreementForm(forms.ModelForm):
         pass
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in AGREEMENT_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in AGREEMENT_FORM_FIELDS}
 
 
 class OutcomeForm(forms.Form):

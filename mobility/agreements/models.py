@@ -14,6 +14,21 @@ from mobility.mobilities.models import Mobility
 from partners.accounts.models import User
 from partners.directory.models import TimeStamped
 
+#: What a learning agreement says (the services write these; the form all but the translations).
+AGREEMENT_FIELDS = (
+    "language",
+    "objectives",
+    "tasks",
+    "hours_per_week",
+    "working_schedule",
+    "assessor",
+    "assessment_method",
+    "assessment_timing",
+    "recognition_arrangements",
+    "placement_language",
+    "translations",
+)
+
 
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

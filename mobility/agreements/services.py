@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mobility.agreements.models import (
+    AGREEMENT_FIELDS,
     AgreementOutcome,
     AgreementStatus,
     LearningAgreement,
@@ -26,19 +27,6 @@ from partners.audit.services import audit_record
 from partners.uploads import check_upload
 
 # --- Learning agreement -----------------------------------------------------------------------
-AGREEMENT_FIELDS = (
-    "language",
-    "objectives",
-    "tasks",
-    "hours_per_week",
-    "working_schedule",
-    "assessor",
-    "assessment_method",
-    "assessment_timing",
-    "recognition_arrangements",
-    "placement_language",
-    "translations",
-)
 
 
 def agreement_required_parties(*, agreement: LearningAgreement) -> list[str]:

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from mobility.agreements import guidance, selectors, services
-from mobility.agreements.forms import AGREEMENT_FIELDS, AgreementForm, OutcomeFormSet
+from mobility.agreements.forms import AGREEMENT_FORM_FIELDS, AgreementForm, OutcomeFormSet
 from mobility.agreements.models import LearningAgreement, OutcomeCategory, Party
 from mobility.learners.models import Unit
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import Mobility
-from mobility.site.forms import LANGUAGE_CODES, service_errors_to_form
+from mobility.site.forms import LANGUAGE_CODES
 from mobility.site.staff import AuthenticatedRequest, require_manage, staff_required
 from partners.audit.services import audit_record
+from partners.pages import errors_to_form
 from partners.uploads import serve_private_file
 
 PREFIX = "outcomes"
@@ -32,7 +33,7 @@ def _defaults(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What the form starts from: the current version, or sensible values for a first draft."""
     if current is not None:
-        initial = {name: getattr(current, name) for name in AGREEMENT_FIELDS}
+        initial = {name: getattr(current, name) for name in AGREEMENT_FORM_FIELDS}
         initial["units"] = [u.pk for u in current.units.all()]
         rows = [
             {"unit": o.unit_id, "category": o.category, "description": o.description}
@@ -50,7 +51,7 @@ def _defaults(
 
 def _posted(data: QueryDict) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What was typed, read back without validating it (to re-show the form with a suggestion added)."""
-    initial: dict[str, Any] = {name: data.get(name, "") for name in AGREEMENT_FIELDS}
+    initial: dict[str, Any] = {name: data.get(name, "") for name in AGREEMENT_FORM_FIELDS}
     initial["units"] = data.getlist("units")
     try:
         total = min(int(data.get(f"{PREFIX}-TOTAL_FORMS", 0)), 40)
@@ -137,7 +138,7 @@ def agreement_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                service_errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 if current is not None and saved.pk != current.pk:
                     messages.success(

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from mobility.catalogue.models import ParticipantKind
 from mobility.learners import selectors, services
-from mobility.learners.models import Learner
+from mobility.learners.models import LEARNER_FIELDS, Learner
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation
@@ -39,7 +39,7 @@ class LearnerSerializer(CountryFieldMixin, StrictModelSerializer):
 
     class Meta:
         model = Learner
-        fields = ["id", "url", "centre", *services.LEARNER_FIELDS, "is_minor", "created_at", "updated_at"]
+        fields = ["id", "url", "centre", *LEARNER_FIELDS, "is_minor", "created_at", "updated_at"]
         read_only_fields = ["id", "centre", "created_at", "updated_at"]
         validators: list = []  # the service checks uniqueness and links, with its own messages
 

@@ -27,7 +27,7 @@ from mobility.learners import selectors as learners_selectors
 from mobility.learners.models import Unit
 from mobility.mobilities import selectors
 from mobility.mobilities import services as mobilities_services
-from mobility.mobilities.models import Direction, Mobility, MobilityStatus
+from mobility.mobilities.models import MOBILITY_FIELDS, Direction, Mobility, MobilityStatus
 from mobility.projects import selectors as projects_selectors
 from mobility.tracking import services as tracking_services
 from mobility.tracking.models import ChecklistItem
@@ -304,7 +304,7 @@ class MobilityDetailSerializer(MobilitySerializer):
 class MobilityWriteSerializer(CountryFieldMixin, StrictModelSerializer):
     class Meta:
         model = Mobility
-        fields = list(mobilities_services.MOBILITY_FIELDS)
+        fields = list(MOBILITY_FIELDS)
         extra_kwargs = {
             # Derived from the host organisation / the centre when left out.
             "host_city": {"required": False},

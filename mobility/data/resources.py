@@ -25,7 +25,7 @@ from mobility.catalogue.models import ParticipantKind
 from mobility.data.imports.parsing import normalise_header
 from mobility.learners.models import Learner, Sex
 from mobility.mobilities.models import Direction, DistanceBand, Mobility
-from partners.directory.models import NaceSection, Organisation, OrganisationKind
+from partners.directory.models import ORGANISATION_DETAILS, NaceSection, Organisation, OrganisationKind
 
 #: Languages whose words are understood in cells and headers (the interface languages and more).
 CELL_LANGUAGES = ("en", "fr", "de", "es", "it")
@@ -480,18 +480,7 @@ class OrganisationResource(resources.ModelResource):
             "name",
             "short_name",
             "kind",
-            "country",
-            "city",
-            "postcode",
-            "address",
-            "oid",
-            "pic",
-            "national_id",
-            "sector",
-            "is_sme",
-            "website",
-            "email",
-            "phone",
+            *ORGANISATION_DETAILS,
             "tutor_first_name",
             "tutor_last_name",
             "tutor_email",

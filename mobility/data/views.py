@@ -28,6 +28,7 @@ from mobility.data.models import ErasmusMapping, ExportKind, FileFormat, ImportB
 from mobility.projects.selectors import project_get_for_user, project_list_for_user
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
+from partners.pages import errors_to_messages
 from partners.uploads import serve_private_file
 
 
@@ -166,8 +167,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
     return redirect("data:import-detail", pk=batch.pk)
 
 
@@ -179,8 +179,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         imports.import_batch_cancel(batch=batch, acting_user=request.user)
         messages.success(request, _("The import is cancelled: nothing was written."))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
     return redirect("data:import-start")
 
 
@@ -290,8 +289,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         exports.export_job_retry(job=job, user=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
     return redirect("data:export-detail", pk=job.pk)
 
 

@@ -17,7 +17,6 @@ from mobility.learners import selectors as learners_selectors
 from mobility.learners.views import learner_page
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.views import mobility_page
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import (
     AuthenticatedRequest,
     require_manage,
@@ -25,6 +24,7 @@ from mobility.site.staff import (
 )
 from mobility.tracking.views import back_to_mobility
 from partners.audit.services import audit_record
+from partners.pages import errors_to_form
 from partners.uploads import serve_private_file
 
 
@@ -46,7 +46,7 @@ def learner_document_upload(request: AuthenticatedRequest, pk: int) -> HttpRespo
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc, default_field="file")
+            errors_to_form(form, exc, default_field="file")
         else:
             messages.success(request, _("The document has been uploaded."))
             return redirect(reverse("mobility:learner-detail", args=[learner.pk]) + "#documents")
@@ -73,7 +73,7 @@ def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc, default_field="file")
+            errors_to_form(form, exc, default_field="file")
         else:
             messages.success(request, _("The document has been uploaded."))
             return back_to_mobility(mobility.pk, "documents")

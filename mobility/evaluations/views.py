@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,30 +30,14 @@ from mobility.guests.services import notifications as guests
 from mobility.mobilities.models import Mobility
 from mobility.mobilities.selectors import mobility_get_for_user
 from partners.accounts.access import get_access
-from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.emails.models import OutboundEmail
 from partners.emails.secrets import email_body_redacted
+from partners.pages import errors_to_messages, redirect_back, staff_user
 
 
 def _back(request: HttpRequest, mobility: Mobility) -> HttpResponse:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(guests.mobility_page_url(mobility))
-
-
-def _staff(request: HttpRequest) -> User:
-    """The logged-in user (``login_required`` ran before)."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _report(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+    return redirect_back(request, guests.mobility_page_url(mobility))
 
 
 def _can(request: HttpRequest, capability: Capability, mobility: Mobility) -> bool:
@@ -78,10 +61,10 @@ def link_invite(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         link = services_links.access_link_invite(
-            mobility=mobility, role=role, acting_user=_staff(request), request=request
+            mobility=mobility, role=role, acting_user=staff_user(request), request=request
         )
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -97,9 +80,9 @@ def link_resend(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     mobility = mobility_get_for_user(user=request.user, pk=pk)
     link = _link(mobility, link_pk)
     try:
-        link = services_links.access_link_resend(link=link, acting_user=_staff(request), request=request)
+        link = services_links.access_link_resend(link=link, acting_user=staff_user(request), request=request)
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The link has been sent again to %(email)s.") % {"email": link.email})
     return _back(request, mobility)
@@ -110,7 +93,7 @@ def link_resend(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     mobility = mobility_get_for_user(user=request.user, pk=pk)
     link = _link(mobility, link_pk)
-    services_links.access_link_revoke(link=link, acting_user=_staff(request), request=request)
+    services_links.access_link_revoke(link=link, acting_user=staff_user(request), request=request)
     messages.success(
         request, _("The link of %(name)s no longer opens anything.") % {"name": link.person_name}
     )
@@ -123,10 +106,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     mobility = mobility_get_for_user(user=request.user, pk=pk)
     try:
         reminder = services_reminders.reminder_send_manual(
-            mobility=mobility, acting_user=_staff(request), request=request
+            mobility=mobility, acting_user=staff_user(request), request=request
         )
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Reminder sent to %(email)s.") % {"email": reminder.link.email})
     return _back(request, mobility)
@@ -177,12 +160,12 @@ def validate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services_evaluation.evaluation_validate(
             evaluation=evaluation,
-            acting_user=_staff(request),
+            acting_user=staff_user(request),
             comment=form.cleaned_data.get("comment", ""),
             request=request,
         )
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The evaluation is validated."))
     return redirect("evaluations:review", pk=mobility.pk)
@@ -215,10 +198,10 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "mobility/evaluation/review.html", context, status=400)
     try:
         services_evaluation.evaluation_send_back(
-            evaluation=evaluation, acting_user=_staff(request), comment=comment, request=request
+            evaluation=evaluation, acting_user=staff_user(request), comment=comment, request=request
         )
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The evaluation has been sent back; the tutor is told by e-mail."))
     return redirect("evaluations:review", pk=mobility.pk)
@@ -261,10 +244,10 @@ def debrief_send(request: HttpRequest, pk: int) -> HttpResponse:
     mobility = mobility_get_for_user(user=request.user, pk=pk)
     try:
         link = services_debrief.employer_debrief_send(
-            mobility=mobility, acting_user=_staff(request), request=request
+            mobility=mobility, acting_user=staff_user(request), request=request
         )
     except ValidationError as exc:
-        _report(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The debrief is on its way to %(email)s.") % {"email": link.email})
     return _back(request, mobility)
@@ -286,7 +269,10 @@ def recognition(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services_recognition.recognition_record(
-                mobility=mobility, decisions=form.decisions(), acting_user=_staff(request), request=request
+                mobility=mobility,
+                decisions=form.decisions(),
+                acting_user=staff_user(request),
+                request=request,
             )
         except ValidationError as exc:
             for key, errors in exc.message_dict.items():

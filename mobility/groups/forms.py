@@ -12,7 +12,7 @@ from mobility.catalogue.models import ParticipantKind
 from mobility.learners import selectors as learners_selectors
 from mobility.learners.models import Learner
 from mobility.mobilities import selectors
-from mobility.mobilities.models import Mobility, MobilityGroup
+from mobility.mobilities.models import GROUP_FIELDS, Mobility, MobilityGroup
 from mobility.projects import selectors as projects_selectors
 from mobility.site.forms import (
     ActivityChoiceField,
@@ -26,17 +26,6 @@ from mobility.site.forms import (
 from partners.directory.models import Organisation
 
 # --- Groups -----------------------------------------------------------------------------------
-GROUP_FIELDS = [
-    "name",
-    "project",
-    "activity_type",
-    "host_city",
-    "host_country",
-    "planned_start",
-    "planned_end",
-    "accompanying_persons",
-    "notes",
-]
 
 
 class GroupForm(forms.ModelForm):

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mobility.learners.models import Learner
-from mobility.mobilities.models import Mobility, MobilityGroup, MobilityStatus
+from mobility.mobilities.models import GROUP_FIELDS, Mobility, MobilityGroup, MobilityStatus
 from mobility.mobilities.services import check_centre, mobility_create, mobility_update
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
@@ -19,17 +19,6 @@ from partners.audit.services import audit_record, model_update
 from partners.directory.models import Organisation
 
 # --- Groups and projects ----------------------------------------------------------------------
-GROUP_FIELDS = (
-    "name",
-    "project",
-    "activity_type",
-    "host_city",
-    "host_country",
-    "planned_start",
-    "planned_end",
-    "accompanying_persons",
-    "notes",
-)
 
 
 def group_create(

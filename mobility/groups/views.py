@@ -20,27 +20,29 @@ from mobility.groups.forms import GroupForm, GroupMemberForm, GroupMembersForm
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities import services as mobilities_services
 from mobility.mobilities.models import MobilityGroup
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
+    form_page,
     manageable_centres,
     paginate,
     require_manage,
+    saved_to,
     staff_required,
     visible_centres,
 )
 from partners.directory.models import Contact, Organisation
+from partners.pages import errors_to_form
 
 
 def _errors_to_forms(exc: ValidationError, *forms: Any) -> None:
     """A service error goes to the form that has the field it names (the first form otherwise)."""
     if not hasattr(exc, "error_dict"):
-        service_errors_to_form(forms[0], exc)
+        errors_to_form(forms[0], exc)
         return
     for name, errors in exc.error_dict.items():
         target = next((f for f in forms if name in f.fields), forms[0])
-        service_errors_to_form(target, ValidationError({name: errors}))
+        errors_to_form(target, ValidationError({name: errors}))
 
 
 @staff_required
@@ -200,24 +202,19 @@ def group_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         user=request.user,
         centres=[group.centre],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_update(
-                group=group, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The group has been saved; new dates and destination apply to members not yet under way."),
-            )
-            return redirect("mobility:group-detail", pk=group.pk)
-    return render(
+    return form_page(
         request,
-        "mobility/group_form.html",
-        {"form": form, "group": selectors.group_get_for_user(user=request.user, pk=pk)},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.group_update(
+            group=group, data=form.service_data(), acting_user=request.user, request=request
+        ),
+        saved=saved_to(
+            request,
+            _("The group has been saved; new dates and destination apply to members not yet under way."),
+            "mobility:group-detail",
+        ),
+        template="mobility/group_form.html",
+        context=lambda: {"group": selectors.group_get_for_user(user=request.user, pk=pk)},
     )
 
 
@@ -242,7 +239,7 @@ def group_add_members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("%(count)s participants added to the group.") % {"count": len(created)}
@@ -285,7 +282,7 @@ def group_member(request: AuthenticatedRequest, pk: int, mobility_pk: int) -> Ht
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("%(name)s: host and tutor saved.") % {"name": mobility.participant.full_name}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.catalogue.models import ParticipantKind
 from mobility.learners import selectors
-from mobility.learners.models import Learner
+from mobility.learners.models import LEARNER_FIELDS, Learner
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import Mobility
 from mobility.site.forms import (
@@ -23,33 +23,8 @@ from mobility.site.forms import (
 )
 from partners.directory.models import Organisation, OrganisationKind
 
+
 # --- Learners ---------------------------------------------------------------------------------
-LEARNER_FIELDS = [
-    "kind",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "national_id",
-    "email",
-    "phone",
-    "nationality",
-    "preferred_language",
-    "qualification",
-    "trade",
-    "training_year",
-    "position",
-    "employer",
-    "employer_contact",
-    "fewer_opportunities",
-    "needs_adaptation",
-    "is_recent_graduate",
-    "guardian_name",
-    "guardian_email",
-    "guardian_phone",
-]
-
-
 class LearnerForm(forms.ModelForm):
     """A participant's record. Health details never go here: only the yes/no adaptation flag."""
 
@@ -58,7 +33,7 @@ class LearnerForm(forms.ModelForm):
 
     class Meta:
         model = Learner
-        fields = LEARNER_FIELDS
+        fields = list(LEARNER_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),

@@ -211,6 +211,37 @@ class Learner(TimeStamped):
                 )
 
 
+#: What a referent records about a learner: the form, the API, the services and the archive use this list.
+LEARNER_FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "national_id",
+    "email",
+    "phone",
+    "nationality",
+    "preferred_language",
+    "qualification",
+    "trade",
+    "training_year",
+    "position",
+    "employer",
+    "employer_contact",
+    "fewer_opportunities",
+    "needs_adaptation",
+    "is_recent_graduate",
+    "guardian_name",
+    "guardian_email",
+    "guardian_phone",
+)
+#: Those of them that point at another row (an import or the archive gives them by name, not by id).
+LEARNER_LINKS = ("qualification", "employer", "employer_contact")
+#: Those that hold a value of their own.
+LEARNER_VALUES = tuple(name for name in LEARNER_FIELDS if name not in LEARNER_LINKS)
+
+
 def consent_upload_to(instance: ParentalConsent, filename: str) -> str:
     return f"consents/{instance.learner.centre_id}/{instance.learner_id}/{filename}"
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mobility.documents.services import file_removed_on_failure
-from mobility.learners.models import Learner, ParentalConsent
+from mobility.learners.models import LEARNER_FIELDS, Learner, ParentalConsent
 from mobility.mobilities.models import Mobility
 from mobility.mobilities.services import check_centre
 from partners.accounts.access import require_capability
@@ -22,33 +22,8 @@ from partners.audit.services import audit_record, model_save_changes, model_snap
 from partners.directory.models import Organisation
 from partners.uploads import check_upload
 
+
 # --- Learners ---------------------------------------------------------------------------------
-LEARNER_FIELDS = (
-    "kind",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "national_id",
-    "email",
-    "phone",
-    "nationality",
-    "preferred_language",
-    "qualification",
-    "trade",
-    "training_year",
-    "position",
-    "employer",
-    "employer_contact",
-    "fewer_opportunities",
-    "needs_adaptation",
-    "is_recent_graduate",
-    "guardian_name",
-    "guardian_email",
-    "guardian_phone",
-)
-
-
 def _validate_learner_links(learner: Learner) -> None:
     if learner.employer_contact_id and learner.employer_id:
         if learner.employer_contact.organisation_id != learner.employer_id:

@@ -17,17 +17,19 @@ from mobility.documents.forms import DocumentForm
 from mobility.learners import selectors, services
 from mobility.learners.forms import ConsentForm, LearnerFilterForm, LearnerForm
 from mobility.learners.models import Learner
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
+    form_page,
     manageable_centres,
     paginate,
     require_manage,
+    saved_to,
     staff_required,
     visible_centres,
 )
 from partners.audit.services import audit_record
+from partners.pages import errors_to_form
 from partners.uploads import serve_private_file
 
 
@@ -90,22 +92,23 @@ def learner_create(request: AuthenticatedRequest) -> HttpResponse:
     if not centres:
         raise PermissionDenied
     form = LearnerForm(request.POST if request.method == "POST" else None, user=request.user, centres=centres)
-    if request.method == "POST" and form.is_valid():
-        centre = form.cleaned_data.get("centre") or centres[0]
-        try:
-            learner = services.learner_create(
-                centre=centre, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been added.") % {"name": learner.full_name})
-            return redirect("mobility:learner-detail", pk=learner.pk)
-    return render(
+
+    def saved(learner: Any) -> HttpResponse:
+        messages.success(request, _("%(name)s has been added.") % {"name": learner.full_name})
+        return redirect("mobility:learner-detail", pk=learner.pk)
+
+    return form_page(
         request,
-        "mobility/learner_form.html",
-        {"form": form, "learner": None},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.learner_create(
+            centre=form.cleaned_data.get("centre") or centres[0],
+            data=form.service_data(),
+            acting_user=request.user,
+            request=request,
+        ),
+        saved=saved,
+        template="mobility/learner_form.html",
+        context=lambda: {"learner": None},
     )
 
 
@@ -119,21 +122,15 @@ def learner_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         user=request.user,
         centres=[learner.centre],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.learner_update(
-                learner=learner, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("mobility:learner-detail", pk=learner.pk)
-    return render(
+    return form_page(
         request,
-        "mobility/learner_form.html",
-        {"form": form, "learner": selectors.learner_get_for_user(user=request.user, pk=pk)},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.learner_update(
+            learner=learner, data=form.service_data(), acting_user=request.user, request=request
+        ),
+        saved=saved_to(request, _("The changes have been saved."), "mobility:learner-detail"),
+        template="mobility/learner_form.html",
+        context=lambda: {"learner": selectors.learner_get_for_user(user=request.user, pk=pk)},
     )
 
 
@@ -158,7 +155,7 @@ def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc, default_field="scan")
+            errors_to_form(form, exc, default_field="scan")
         else:
             messages.success(request, _("The parental consent has been recorded."))
             return redirect(reverse("mobility:learner-detail", args=[learner.pk]) + "#consent")

@@ -13,7 +13,7 @@ from mobility.groups import selectors as groups_selectors
 from mobility.learners import selectors as learners_selectors
 from mobility.learners.models import Learner
 from mobility.mobilities import selectors
-from mobility.mobilities.models import Direction, Mobility, MobilityGroup, MobilityStatus
+from mobility.mobilities.models import MOBILITY_FIELDS, Direction, Mobility, MobilityGroup, MobilityStatus
 from mobility.projects import selectors as projects_selectors
 from mobility.projects.models import Project
 from mobility.site.forms import (
@@ -28,33 +28,8 @@ from mobility.site.forms import (
 )
 from partners.directory.models import Organisation, OrganisationKind
 
+
 # --- Mobilities -------------------------------------------------------------------------------
-MOBILITY_FIELDS = [
-    "participant",
-    "activity_type",
-    "project",
-    "direction",
-    "group",
-    "is_accompanying_person",
-    "host_organisation",
-    "host_tutor",
-    "intermediary",
-    "accompanying_person",
-    "host_city",
-    "host_country",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "travel_days",
-    "green_travel",
-    "distance_band",
-    "interruption_days",
-    "main_language",
-    "notes",
-]
-
-
 class MobilityForm(forms.ModelForm):
     main_language = forms.ChoiceField(
         label=_("Main language of the activity"), choices=language_choices(blank=True), required=False
@@ -62,7 +37,8 @@ class MobilityForm(forms.ModelForm):
 
     class Meta:
         model = Mobility
-        fields = MOBILITY_FIELDS
+        # The page's centre is the sending organisation: the form does not ask for it.
+        fields = [name for name in MOBILITY_FIELDS if name != "sending_organisation"]
         widgets = {
             "planned_start": DateInput(),
             "planned_end": DateInput(),

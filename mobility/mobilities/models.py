@@ -16,6 +16,19 @@ from mobility.learners.models import Learner
 from mobility.projects.models import Project
 from partners.directory.models import Contact, Organisation, TimeStamped
 
+#: What a referent records about a group of mobilities (the form and the services).
+GROUP_FIELDS = (
+    "name",
+    "project",
+    "activity_type",
+    "host_city",
+    "host_country",
+    "planned_start",
+    "planned_end",
+    "accompanying_persons",
+    "notes",
+)
+
 
 # --- Groups and mobilities --------------------------------------------------------------------
 class MobilityGroup(TimeStamped):
@@ -90,6 +103,34 @@ class DistanceBand(models.TextChoices):
     BAND_5 = "3000-3999", _("3,000–3,999 km")
     BAND_6 = "4000-7999", _("4,000–7,999 km")
     BAND_7 = "8000+", _("8,000 km or more")
+
+
+#: What a referent (or the API, or an import) records about a mobility; the services take only these.
+MOBILITY_FIELDS = (
+    "participant",
+    "project",
+    "activity_type",
+    "direction",
+    "group",
+    "is_accompanying_person",
+    "sending_organisation",
+    "host_organisation",
+    "intermediary",
+    "host_tutor",
+    "accompanying_person",
+    "host_city",
+    "host_country",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "travel_days",
+    "green_travel",
+    "distance_band",
+    "interruption_days",
+    "main_language",
+    "notes",
+)
 
 
 class Mobility(TimeStamped):

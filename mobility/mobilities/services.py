@@ -24,7 +24,7 @@ from mobility.agreements.services import agreement_missing_parties
 from mobility.catalogue.models import ParticipantKind
 from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
 from mobility.learners.models import Learner
-from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.mobilities.models import MOBILITY_FIELDS, Mobility, MobilityStatus
 from mobility.tracking.services import checklist_generate, checklist_reschedule, followups_schedule
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
@@ -46,32 +46,6 @@ def check_centre(centre: Organisation) -> None:
 
 
 # --- Mobilities -------------------------------------------------------------------------------
-MOBILITY_FIELDS = (
-    "participant",
-    "project",
-    "activity_type",
-    "direction",
-    "group",
-    "is_accompanying_person",
-    "sending_organisation",
-    "host_organisation",
-    "intermediary",
-    "host_tutor",
-    "accompanying_person",
-    "host_city",
-    "host_country",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "travel_days",
-    "green_travel",
-    "distance_band",
-    "interruption_days",
-    "main_language",
-    "notes",
-)
-
 #: Fields whose change after planning is worth telling the sending employer about.
 DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")
 

@@ -30,17 +30,19 @@ from mobility.mobilities.forms import MobilityFilterForm, MobilityForm, Transiti
 from mobility.mobilities.history import describe
 from mobility.mobilities.models import MobilityStatus
 from mobility.projects import selectors as projects_selectors
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
+    form_page,
     manageable_centres,
     paginate,
     require_manage,
+    saved_to,
     staff_required,
     visible_centres,
 )
 from mobility.tracking.forms import ChecklistAddForm, FollowUpForm
+from partners.pages import errors_to_form
 
 #: How the action leading to each status is worded on its button.
 TRANSITION_LABELS: dict[str, Any] = {
@@ -132,26 +134,27 @@ def mobility_create(request: AuthenticatedRequest) -> HttpResponse:
         centres=centres,
         participant=participant,
     )
-    if request.method == "POST" and form.is_valid():
-        learner = form.cleaned_data["participant"]
-        try:
-            mobility = services.mobility_create(
-                centre=learner.centre, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Mobility %(reference)s created, with its checklist and follow-up schedule.")
-                % {"reference": mobility.reference},
-            )
-            return redirect("mobility:mobility-detail", pk=mobility.pk)
-    return render(
+
+    def saved(mobility: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Mobility %(reference)s created, with its checklist and follow-up schedule.")
+            % {"reference": mobility.reference},
+        )
+        return redirect("mobility:mobility-detail", pk=mobility.pk)
+
+    return form_page(
         request,
-        "mobility/mobility_form.html",
-        {"form": form, "mobility": None},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.mobility_create(
+            centre=form.cleaned_data["participant"].centre,
+            data=form.service_data(),
+            acting_user=request.user,
+            request=request,
+        ),
+        saved=saved,
+        template="mobility/mobility_form.html",
+        context=lambda: {"mobility": None},
     )
 
 
@@ -165,21 +168,15 @@ def mobility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         user=request.user,
         centres=[mobility.centre],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mobility_update(
-                mobility=mobility, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("mobility:mobility-detail", pk=mobility.pk)
-    return render(
+    return form_page(
         request,
-        "mobility/mobility_form.html",
-        {"form": form, "mobility": selectors.mobility_get_for_user(user=request.user, pk=pk)},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.mobility_update(
+            mobility=mobility, data=form.service_data(), acting_user=request.user, request=request
+        ),
+        saved=saved_to(request, _("The changes have been saved."), "mobility:mobility-detail"),
+        template="mobility/mobility_form.html",
+        context=lambda: {"mobility": selectors.mobility_get_for_user(user=request.user, pk=pk)},
     )
 
 
@@ -323,7 +320,7 @@ def mobility_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("The mobility is now “%(status)s”.") % {"status": MobilityStatus(to_status).label}
@@ -363,7 +360,7 @@ def mobility_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc, default_field="scan" if form.cleaned_data.get("scan") else None)
+            errors_to_form(form, exc, default_field="scan" if form.cleaned_data.get("scan") else None)
         else:
             messages.success(
                 request,

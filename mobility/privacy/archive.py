@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from mobility.learners.models import Learner
+from mobility.learners.models import LEARNER_VALUES, Learner
 from mobility.mobilities.models import Mobility
 from mobility.privacy.holders import holders
 from partners.accounts.access import require_capability
@@ -30,30 +30,7 @@ from partners.audit.services import audit_record
 from partners.emails.models import OutboundEmail
 
 #: Learner fields exported as they are (relations are exported by name below).
-_LEARNER_FIELDS = (
-    "id",
-    "kind",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "national_id",
-    "email",
-    "phone",
-    "nationality",
-    "preferred_language",
-    "trade",
-    "training_year",
-    "position",
-    "fewer_opportunities",
-    "needs_adaptation",
-    "is_recent_graduate",
-    "guardian_name",
-    "guardian_email",
-    "guardian_phone",
-    "created_at",
-    "updated_at",
-)
+_LEARNER_FIELDS = ("id", *LEARNER_VALUES, "created_at", "updated_at")
 
 _MOBILITY_FIELDS = (
     "reference",

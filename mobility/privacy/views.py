@@ -16,7 +16,6 @@ from mobility.learners.models import Learner
 from mobility.privacy import archive as privacy
 from mobility.privacy import erasure as privacy_erasure
 from mobility.privacy.forms import LearnerEraseForm
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import (
     AuthenticatedRequest,
     require_manage,
@@ -24,6 +23,7 @@ from mobility.site.staff import (
 )
 from partners.accounts.access import get_access, require_capability
 from partners.accounts.roles import Capability
+from partners.pages import errors_to_form
 
 
 # --- Rights of the data subject ------------------------------------------------------------------
@@ -88,7 +88,7 @@ def learner_erase(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             learner=learner, acting_user=request.user, reason=form.cleaned_data["reason"], request=request
         )
     except ValidationError as exc:
-        service_errors_to_form(form, exc, default_field="confirm_name")
+        errors_to_form(form, exc, default_field="confirm_name")
         return _privacy_page(request, learner, form)
     messages.success(
         request,

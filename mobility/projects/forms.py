@@ -9,20 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mobility.projects.models import Project
+from mobility.projects.models import PROJECT_FIELDS, Project
 from mobility.site.forms import CentreChoiceField, DateInput
 from partners.directory.models import Organisation
 
 # --- Projects ---------------------------------------------------------------------------------
-PROJECT_FIELDS = [
-    "title",
-    "programme",
-    "grant_agreement_number",
-    "key_action",
-    "call_year",
-    "start_date",
-    "end_date",
-]
 
 
 class GrantNumberField(forms.CharField):
@@ -43,7 +34,8 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        # The budget lines are edited below the form, one row each.
+        fields = [name for name in PROJECT_FIELDS if name != "budget_lines"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         field_classes = {"grant_agreement_number": GrantNumberField}
 

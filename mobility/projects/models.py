@@ -16,6 +16,19 @@ grant_number_validator = RegexValidator(
 )
 
 
+#: What a referent records about a project (the form and the services).
+PROJECT_FIELDS = (
+    "title",
+    "programme",
+    "grant_agreement_number",
+    "key_action",
+    "call_year",
+    "start_date",
+    "end_date",
+    "budget_lines",
+)
+
+
 class Project(TimeStamped):
     """A funded project (an Erasmus+ grant agreement or another programme) that mobilities count towards."""
 

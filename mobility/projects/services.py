@@ -7,23 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
-from mobility.projects.models import Project
+from mobility.projects.models import PROJECT_FIELDS, Project
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.audit.services import audit_record, model_update
 from partners.directory.models import Organisation
-
-PROJECT_FIELDS = (
-    "title",
-    "programme",
-    "grant_agreement_number",
-    "key_action",
-    "call_year",
-    "start_date",
-    "end_date",
-    "budget_lines",
-)
 
 
 def project_create(

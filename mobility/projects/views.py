@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -13,8 +12,15 @@ from mobility.groups import selectors as groups_selectors
 from mobility.mobilities.views import mobility_list_context
 from mobility.projects import selectors, services
 from mobility.projects.forms import ProjectForm
-from mobility.site.forms import service_errors_to_form
-from mobility.site.staff import AuthenticatedRequest, can_manage, paginate, require_manage, staff_required
+from mobility.site.staff import (
+    AuthenticatedRequest,
+    can_manage,
+    form_page,
+    paginate,
+    require_manage,
+    saved_to,
+    staff_required,
+)
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation
@@ -60,24 +66,18 @@ def project_create(request: AuthenticatedRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied
     form = ProjectForm(request.POST if request.method == "POST" else None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                organisation=form.cleaned_data["organisation"],
-                data=form.service_data(),
-                acting_user=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The project has been created."))
-            return redirect("mobility:project-detail", pk=project.pk)
-    return render(
+    return form_page(
         request,
-        "mobility/project_form.html",
-        {"form": form, "project": None},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.project_create(
+            organisation=form.cleaned_data["organisation"],
+            data=form.service_data(),
+            acting_user=request.user,
+            request=request,
+        ),
+        saved=saved_to(request, _("The project has been created."), "mobility:project-detail"),
+        template="mobility/project_form.html",
+        context=lambda: {"project": None},
     )
 
 
@@ -90,19 +90,13 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         instance=project,
         organisations=[project.organisation],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
-                project=project, data=form.service_data(), acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("mobility:project-detail", pk=project.pk)
-    return render(
+    return form_page(
         request,
-        "mobility/project_form.html",
-        {"form": form, "project": selectors.project_get_for_user(user=request.user, pk=pk)},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda: services.project_update(
+            project=project, data=form.service_data(), acting_user=request.user, request=request
+        ),
+        saved=saved_to(request, _("The changes have been saved."), "mobility:project-detail"),
+        template="mobility/project_form.html",
+        context=lambda: {"project": selectors.project_get_for_user(user=request.user, pk=pk)},
     )

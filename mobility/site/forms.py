@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -94,18 +93,3 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
 class CentreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return obj.display_name
-
-
-def service_errors_to_form(
-    form: forms.BaseForm, exc: ValidationError, default_field: str | None = None
-) -> None:
-    """Puts a service's ValidationError on the form: on the field it names, else on ``default_field``
-    (an upload refused for its content belongs to the file field), else on the whole form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(name if name in form.fields else default_field, message)
-    else:
-        for message in exc.messages:
-            form.add_error(default_field, message)

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.forms.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 
 from partners.accounts.access import get_access, require_capability
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation
+from partners.pages import errors_to_form
 
 PER_PAGE_CHOICES = (25, 50, 100)
 
@@ -73,3 +77,37 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -
     if size not in PER_PAGE_CHOICES:
         size = PER_PAGE_CHOICES[0]
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[], Any],
+    saved: Callable[[Any], HttpResponse],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A form page's one rule: on a valid POST the service runs (``save``); what it refuses is shown
+    on the fields it names, with a 400; what it saves leads on (``saved``, given what ``save``
+    returned). ``context`` is read when the page is shown again, after the form wrote into its instance."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save()
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return saved(result)
+    return render(
+        request, template, {"form": form, **context()}, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+def saved_to(request: HttpRequest, message: str, url_name: str) -> Callable[[Any], HttpResponse]:
+    """After a save: ``message`` shown, then the saved object's page (``url_name`` with its pk)."""
+
+    def done(obj: Any) -> HttpResponse:
+        messages.success(request, message)
+        return redirect(url_name, pk=obj.pk)
+
+    return done

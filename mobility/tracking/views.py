@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.views import mobility_page
-from mobility.site.forms import service_errors_to_form
 from mobility.site.staff import AuthenticatedRequest, require_manage, staff_required
 from mobility.tracking import selectors, services
 from mobility.tracking.forms import ChecklistAddForm, FollowUpForm
+from partners.pages import errors_to_form
 
 
 def back_to_mobility(pk: int, anchor: str) -> HttpResponse:
@@ -47,7 +47,7 @@ def checklist_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.checklist_item_add(mobility=mobility, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The task has been added."))
             return back_to_mobility(mobility.pk, "checklist")
@@ -77,7 +77,7 @@ def followup_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            service_errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The follow-up has been recorded."))
             return back_to_mobility(mobility.pk, "followups")

@@ -21,7 +21,14 @@ from partners.api.filtering import BooleanFilter, IdFilter, StrictOrderingFilter
 from partners.api.strict import StrictQueryMixin, StrictSerializerMixin, list_query_params
 from partners.audit.services import audit_denied
 from partners.directory import selectors, services
-from partners.directory.models import Contact, NaceSection, Organisation, OrganisationKind
+from partners.directory.models import (
+    ORGANISATION_DETAILS,
+    ORGANISATION_IDENTITY,
+    Contact,
+    NaceSection,
+    Organisation,
+    OrganisationKind,
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -51,24 +58,10 @@ class OrganisationSerializer(StrictSerializerMixin, serializers.ModelSerializer)
         model = Organisation
         fields = [
             "id",
-            "kind",
-            "name",
-            "short_name",
-            "parent",
+            *ORGANISATION_IDENTITY,
             "network",
             "owner_centre",
-            "country",
-            "city",
-            "postcode",
-            "address",
-            "oid",
-            "pic",
-            "national_id",
-            "sector",
-            "is_sme",
-            "website",
-            "email",
-            "phone",
+            *ORGANISATION_DETAILS,
             "notes",
             "created_at",
             "updated_at",

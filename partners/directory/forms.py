@@ -11,6 +11,7 @@ from django_countries import countries
 from partners.directory import selectors
 from partners.directory.models import (
     DIRECTORY_KINDS,
+    ORGANISATION_FIELDS,
     SPOKEN_LANGUAGES,
     Contact,
     NaceSection,
@@ -89,25 +90,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "name",
-            "short_name",
-            "parent",
-            "country",
-            "city",
-            "postcode",
-            "address",
-            "oid",
-            "pic",
-            "national_id",
-            "sector",
-            "is_sme",
-            "website",
-            "email",
-            "phone",
-            "notes",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {
             "is_sme": forms.NullBooleanSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -96,6 +96,26 @@ def normalise_name(name: str) -> str:
     return " ".join(text.split())
 
 
+#: Who an organisation is, and where to reach it: the form, the API, the services, the import and
+#: the merge name these fields.
+ORGANISATION_IDENTITY = ("kind", "name", "short_name", "parent")
+ORGANISATION_DETAILS = (
+    "country",
+    "city",
+    "postcode",
+    "address",
+    "oid",
+    "pic",
+    "national_id",
+    "sector",
+    "is_sme",
+    "website",
+    "email",
+    "phone",
+)
+ORGANISATION_FIELDS = (*ORGANISATION_IDENTITY, *ORGANISATION_DETAILS, "notes")
+
+
 class Organisation(TimeStamped):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     name = models.CharField(_("legal name"), max_length=200)

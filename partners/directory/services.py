@@ -17,30 +17,16 @@ from partners.accounts.roles import Capability
 from partners.audit.services import audit_record, created_fields, model_update
 from partners.directory import selectors
 from partners.directory.merge import reverse_relations
-from partners.directory.models import TENANT_KINDS, Contact, Organisation, OrganisationKind
-
-# --- Organisations ----------------------------------------------------------------------------
-ORGANISATION_FIELDS = (
-    "kind",
-    "name",
-    "short_name",
-    "parent",
-    "country",
-    "city",
-    "postcode",
-    "address",
-    "oid",
-    "pic",
-    "national_id",
-    "sector",
-    "is_sme",
-    "website",
-    "email",
-    "phone",
-    "notes",
+from partners.directory.models import (
+    ORGANISATION_FIELDS,
+    TENANT_KINDS,
+    Contact,
+    Organisation,
+    OrganisationKind,
 )
 
 
+# --- Organisations ----------------------------------------------------------------------------
 class DuplicateOrganisation(ValidationError):
     """The new data looks like an organisation already in the directory.
 

@@ -30,16 +30,10 @@ from mobility.data.imports.organisations import Directory, directory_ambiguity
 from mobility.data.resources import (
     LearnerResource,
 )
-from mobility.learners.models import Learner
+from mobility.learners.models import LEARNER_VALUES, Learner
 from partners.directory.models import Organisation, OrganisationKind, normalise_name
 
 # --- Learners ---------------------------------------------------------------------------------
-LEARNER_VALUE_FIELDS = (
-    "kind", "first_name", "last_name", "date_of_birth", "sex", "national_id", "email", "phone",
-    "nationality", "preferred_language", "trade", "training_year", "position", "fewer_opportunities",
-    "needs_adaptation", "is_recent_graduate", "guardian_name", "guardian_email", "guardian_phone",
-)  # fmt: skip
-
 #: Relations resolved from the import's own scoped look-ups, so their existence is known; the
 #: nationality is checked against the same list of countries as the field's choices, once (the
 #: field's own check walks 250 choices per row).
@@ -134,7 +128,7 @@ class LearnerImporter(Importer):
                 )
                 return
             existing = candidates[0] if candidates else None
-        data = self.given(values, LEARNER_VALUE_FIELDS)
+        data = self.given(values, LEARNER_VALUES)
         if values.get("qualification"):
             qualification = self.qualifications.get(values["qualification"].upper())
             if qualification is None:

@@ -28,7 +28,13 @@ from mobility.data.resources import (
     OrganisationResource,
 )
 from partners.accounts.roles import Capability
-from partners.directory.models import Contact, Organisation, OrganisationKind, normalise_name
+from partners.directory.models import (
+    ORGANISATION_DETAILS,
+    Contact,
+    Organisation,
+    OrganisationKind,
+    normalise_name,
+)
 from partners.directory.selectors import contact_can_edit, organisation_can_edit
 
 
@@ -78,10 +84,8 @@ def directory_ambiguity(matches: list[Organisation]) -> str:
 
 
 # --- Organisations and tutors -----------------------------------------------------------------
-ORGANISATION_FIELDS = (
-    "name", "short_name", "kind", "country", "city", "postcode", "address", "oid", "pic",
-    "national_id", "sector", "is_sme", "website", "email", "phone",
-)  # fmt: skip
+#: What an import row says about its organisation (the parent comes from the importer's network).
+ORGANISATION_FIELDS = ("name", "short_name", "kind", *ORGANISATION_DETAILS)
 
 TUTOR_FIELDS = {
     "tutor_first_name": "first_name",

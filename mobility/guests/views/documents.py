@@ -16,10 +16,11 @@ from mobility.guests.forms import (
     UploadForm,
 )
 from mobility.guests.services.sessions import guest_mobility_get, guest_required
-from mobility.guests.views.pages import LEARNER, add_errors
+from mobility.guests.views.pages import LEARNER
 from mobility.mobilities.models import Mobility
 from mobility.tracking.models import ChecklistItem
 from partners.audit.services import audit_record
+from partners.pages import errors_to_form
 from partners.uploads import serve_private_file
 
 
@@ -69,7 +70,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            add_errors(form, exc, default_field="file")
+            errors_to_form(form, exc, default_field="file")
         else:
             messages.success(request, _("%(document)s uploaded. Thank you.") % {"document": doc_type.label})
             return redirect("guest:documents", pk=mobility.pk)

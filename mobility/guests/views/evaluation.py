@@ -22,8 +22,9 @@ from mobility.guests.forms import (
 from mobility.guests.models import GuestRole
 from mobility.guests.services import actions as guests
 from mobility.guests.services.sessions import Grant, guest_mobility_get, guest_required
-from mobility.guests.views.pages import EMPLOYER, WRITERS, add_errors, agreement_shown
+from mobility.guests.views.pages import EMPLOYER, WRITERS, agreement_shown
 from mobility.mobilities.models import Mobility
+from partners.pages import errors_to_form
 
 
 # --- Evaluation (tutor) and self-assessment (learner) -------------------------------------------------
@@ -91,7 +92,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("This evaluation had already been submitted: it is kept as it was."))
                 return redirect("guest:evaluation_view", pk=mobility.pk)
             except ValidationError as exc:
-                add_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 if action != "submit":
                     messages.success(
@@ -170,7 +171,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 mobility=mobility, grant=grant, data=form.cleaned_data, request=request
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect("guest:feedback", pk=mobility.pk)

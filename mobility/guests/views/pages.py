@@ -27,6 +27,7 @@ from mobility.guests.services import actions as guests
 from mobility.guests.services.sessions import Grant, guest_mobility_get, guest_required
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.tracking.models import ChecklistItem
+from partners.pages import errors_to_form
 
 TUTOR = (GuestRole.TUTOR,)
 
@@ -195,7 +196,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you: the training centre has your answer."))
             return redirect("guest:mobility", pk=mobility.pk)
@@ -227,7 +228,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("The learning agreement is signed. Thank you."))
                 return redirect("guest:agreement", pk=mobility.pk)
@@ -267,7 +268,7 @@ def followups(request: HttpRequest, pk: int) -> HttpResponse:
                 mobility=mobility, grant=grant, data=data, followup=planned, request=request
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The follow-up is recorded. Thank you."))
             return redirect("guest:followups", pk=mobility.pk)
@@ -283,13 +284,3 @@ def followups(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
-def add_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
-    """A service's ValidationError on the form: per field where it names one the form has."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = name if name in form.fields else default_field
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(default_field, message)

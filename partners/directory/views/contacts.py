@@ -14,7 +14,7 @@ from partners.audit import selectors as audit_selectors
 from partners.directory import selectors, services
 from partners.directory.forms import ContactForm
 from partners.directory.models import SPOKEN_LANGUAGES
-from partners.pages import AuthedRequest, errors_to_form, fresh, paginate
+from partners.pages import AuthedRequest, errors_to_form, errors_to_messages, fresh, paginate
 
 
 @login_required
@@ -93,8 +93,7 @@ def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.contact_delete(contact=contact, acting_user=request.user, request=request)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
         return redirect("partners:contact-detail", pk=contact.pk)
     messages.success(request, _("%(name)s has been removed.") % {"name": contact.full_name})
     return redirect("partners:organisation-detail", pk=contact.organisation_id)

@@ -18,8 +18,8 @@ from partners.audit import selectors as audit_selectors
 from partners.directory import merge as directory_merge
 from partners.directory import selectors, services
 from partners.directory.forms import OrganisationFilterForm, OrganisationForm
-from partners.directory.models import Organisation
-from partners.pages import AuthedRequest, errors_to_form, fresh, paginate, query_without
+from partners.directory.models import ORGANISATION_FIELDS, Organisation
+from partners.pages import AuthedRequest, errors_to_form, errors_to_messages, fresh, paginate, query_without
 
 SORTABLE = [
     ("name", gettext_lazy("Name")),
@@ -172,8 +172,7 @@ def organisation_merge(request: AuthedRequest, pk: int) -> HttpResponse:
                 keep=keep, other=other, acting_user=request.user, request=request
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            errors_to_messages(request, exc)
         else:
             messages.success(
                 request,
@@ -202,7 +201,7 @@ def organisation_merge(request: AuthedRequest, pk: int) -> HttpResponse:
         ]
     rows = []
     if other is not None:
-        for name in services.ORGANISATION_FIELDS:
+        for name in ORGANISATION_FIELDS:
             kept, dup = _display(keep, name), _display(other, name)
             if dup and not kept and name in directory_merge._MERGE_FILL:
                 fate = "copied"
