@@ -1,0 +1,240 @@
+"""Reads of money: the rate table a mobility's grant uses, the grant computed from it (or as frozen),
+the payments due, a project's budget and the Beneficiary Module's grant columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mobility.funding import calculator, geography
+from mobility.funding.models import GrantPayment, MobilityFunding, RateTable
+from mobility.mobilities.models import DistanceBand, Mobility
+from partners.accounts.access import get_access
+
+#: A band chosen by hand → its lower bound in km.
+BAND_MIN_KM = {
+    DistanceBand.BAND_1: 10,
+    DistanceBand.BAND_2: 100,
+    DistanceBand.BAND_3: 500,
+    DistanceBand.BAND_4: 2000,
+    DistanceBand.BAND_5: 3000,
+    DistanceBand.BAND_6: 4000,
+    DistanceBand.BAND_7: 8000,
+}
+
+
+# --- Rate tables ------------------------------------------------------------------------------
+def rate_table_list_for_user(*, user: Any) -> QuerySet[RateTable]:
+    """The shipped tables and those of the user's networks."""
+    networks = get_access(user).network_ids
+    return RateTable.objects.filter(Q(network__isnull=True) | Q(network_id__in=networks)).select_related(
+        "network", "updated_by"
+    )
+
+
+def rate_table_for(
+    *, network_id: int | None, call_year: int | None, national_agency: str = ""
+) -> RateTable | None:
+    """The network's own table of that year (its agency's first), else the shipped one."""
+    if not call_year:
+        return None
+    candidates = RateTable.objects.filter(
+        Q(network__isnull=True) | Q(network_id=network_id), call_year=call_year
+    ).filter(Q(national_agency="") | Q(national_agency=national_agency))
+    ranked = sorted(candidates, key=lambda t: (t.network_id is None, t.national_agency == ""))
+    return ranked[0] if ranked else None
+
+
+def rates_of(table: RateTable | None) -> calculator.Rates:
+    if table is None:
+        return calculator.Rates()
+    bands = tuple(
+        calculator.Band(b.min_km, b.max_km, b.standard, b.green)
+        for b in table.travel_rates.order_by("min_km")
+    )
+    daily = {(d.country_group, d.participant_kind): d.amount for d in table.daily_rates.all()}
+    figures = {
+        name: getattr(table, name)
+        for name in calculator.Rates.__dataclass_fields__
+        if name not in {"bands", "daily"}
+    }
+    return calculator.Rates(bands=bands, daily=daily, **figures)
+
+
+# --- A mobility's grant -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class MobilityGrant:
+    mobility: Mobility
+    funding: MobilityFunding | None
+    table: RateTable | None
+    grant: calculator.Grant
+    distance_km: float | None
+    #: why the distance is not known ("sending" / "host": that town is not in the gazetteer)
+    unknown_towns: tuple[str, ...]
+    #: the grant as issued (a dict) when the agreement is out, and the difference to the current one
+    frozen: dict | None
+    difference: Decimal | None
+
+    @property
+    def current_total(self) -> Decimal | None:
+        return self.grant.total
+
+    @property
+    def issued_total(self) -> Decimal | None:
+        if self.frozen and self.frozen.get("total") is not None:
+            return Decimal(self.frozen["total"])
+        return None
+
+
+def _national_agency(mobility: Mobility) -> str:
+    number = (mobility.project.grant_agreement_number if mobility.project else "") or ""
+    parts = number.split("-")
+    return parts[2] if len(parts) > 2 else ""
+
+
+def sending_town(mobility: Mobility, funding: MobilityFunding | None) -> tuple[str, str]:
+    organisation = mobility.sending_organisation
+    return (
+        (funding.sending_city if funding and funding.sending_city else organisation.city),
+        organisation.country,
+    )
+
+
+def grant_input_for(
+    mobility: Mobility, funding: MobilityFunding | None
+) -> tuple[calculator.GrantInput, float | None, tuple[str, ...]]:
+    city, country = sending_town(mobility, funding)
+    origin = geography.coordinates(city, str(country))
+    destination = geography.coordinates(mobility.host_city, str(mobility.host_country))
+    unknown = tuple(name for name, point in (("sending", origin), ("host", destination)) if point is None)
+    distance = geography.great_circle_km(origin, destination) if origin and destination else None
+    manual = funding.manual_band if funding and funding.manual_band else mobility.distance_band
+    band_min = (
+        BAND_MIN_KM.get(manual)
+        if manual and (distance is None or (funding and funding.manual_band))
+        else None
+    )
+    grant_input = calculator.GrantInput(
+        participant_kind=mobility.activity_type.participant_kind,
+        country_group=geography.country_group(str(mobility.host_country)),
+        activity_days=mobility.duration_days,
+        travel_days=mobility.travel_days,
+        green_travel=mobility.green_travel,
+        distance_km=distance,
+        band_min_km=band_min,
+        accompanying=mobility.is_accompanying_person,
+        fewer_opportunities=mobility.participant.fewer_opportunities,
+        zero_grant=bool(funding and funding.zero_grant),
+        real_travel_costs=funding.real_travel_costs if funding else None,
+        inclusion_real_costs=funding.inclusion_real_costs if funding else None,
+        course_days=(funding.course_days or 0) if funding else 0,
+    )
+    return grant_input, distance, unknown
+
+
+def mobility_grant(mobility: Mobility) -> MobilityGrant:
+    """The grant of a mobility the caller has already read through a scoped selector."""
+    funding = MobilityFunding.objects.filter(mobility=mobility).first()
+    project = mobility.project
+    table = rate_table_for(
+        network_id=mobility.centre.network_id,
+        call_year=project.call_year if project else None,
+        national_agency=_national_agency(mobility),
+    )
+    grant_input, distance, unknown = grant_input_for(mobility, funding)
+    grant = calculator.compute(grant_input, rates_of(table))
+    if table is None:
+        grant = calculator.Grant(grant.lines, ("rate_table", *grant.missing), grant.notes)
+    frozen = funding.frozen if funding and funding.issued_at else None
+    difference = None
+    if frozen and frozen.get("total") is not None and grant.total is not None:
+        difference = grant.total - Decimal(frozen["total"])
+    return MobilityGrant(mobility, funding, table, grant, distance, unknown, frozen, difference)
+
+
+# --- Payments ---------------------------------------------------------------------------------
+def payments_for_user(*, user: Any) -> QuerySet[GrantPayment]:
+    return GrantPayment.objects.filter(
+        funding__mobility__centre_id__in=get_access(user).centre_ids
+    ).select_related("funding__mobility__participant", "funding__mobility__centre")
+
+
+def payments_due_for_user(*, user: Any, month: date) -> QuerySet[GrantPayment]:
+    """Unpaid payments due by the end of ``month`` (late ones included), for the accountant."""
+    first = month.replace(day=1)
+    next_month = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return (
+        payments_for_user(user=user)
+        .filter(paid_on__isnull=True, due_on__lt=next_month)
+        .order_by("due_on", "id")
+    )
+
+
+# --- The Beneficiary Module's columns ---------------------------------------------------------
+BM_COLUMNS = (
+    "travel",
+    "individual_support",
+    "organisational_support",
+    "inclusion_support",
+    "exceptional_costs",
+    "zero_grant",
+)
+
+
+def bm_grant_columns(mobilities: list[Mobility]) -> dict[int, dict[str, Any]]:
+    """For each mobility id, the BM grant columns from its frozen grant (empty amounts when the
+    participant's grant agreement is not issued): travel, individual support, organisational support,
+    inclusion support, exceptional costs (amounts as Decimal) and zero-grant (bool). One query."""
+    fundings = {
+        f.mobility_id: f for f in MobilityFunding.objects.filter(mobility_id__in=[m.pk for m in mobilities])
+    }
+    out: dict[int, dict[str, Any]] = {}
+    for mobility in mobilities:
+        funding = fundings.get(mobility.pk)
+        row: dict[str, Any] = dict.fromkeys(BM_COLUMNS[:-1])
+        row["zero_grant"] = bool(funding and funding.zero_grant)
+        if funding and funding.issued_at and funding.frozen:
+            grant = calculator.Grant(
+                tuple(
+                    calculator.Line(
+                        li["code"], Decimal(li["rate"]), Decimal(li["count"]), Decimal(li["amount"])
+                    )
+                    for li in funding.frozen.get("lines", [])
+                )
+            )
+            row.update({k: v for k, v in calculator.bm_columns(grant).items() if k in row})
+        out[mobility.pk] = row
+    return out
+
+
+def missing_label(code: str) -> str:
+    """What a missing rate is called on the page (``travel.standard.500`` → the band, the kind)."""
+    from django.utils.translation import gettext as _
+
+    head, _sep, rest = code.partition(".")
+    if head == "travel" and rest.count("."):
+        kind, km = rest.split(".", 1)
+        label = _("green travel") if kind == "green" else _("standard travel")
+        return _("%(what)s for the band from %(km)s km") % {"what": label, "km": km}
+    if head == "daily":
+        kind, group = rest.split(".", 1)
+        who = _("staff and accompanying persons") if kind == "staff" else _("learners")
+        return _("daily rate for %(who)s in country group %(group)s") % {"who": who, "group": group}
+    labels = {
+        "rate_table": _("a rate table for the project's call year"),
+        "distance": _("the distance (a town is not in the gazetteer: enter the band by hand)"),
+        "travel.band": _("a travel band for this distance"),
+        "day15_factor": _("the factor from the 15th day"),
+        "organisational_support": _("organisational support"),
+        "inclusion_support": _("inclusion support"),
+        "course_fee_per_day": _("course fees per day"),
+        "travel_days_funded": _("travel days funded"),
+        "green_travel_days_funded": _("travel days funded with green travel"),
+        "exceptional_threshold": _("the threshold for exceptional costs"),
+        "exceptional_share": _("the share of real costs for exceptional costs"),
+    }
+    return str(labels.get(code, code))
