@@ -8,6 +8,7 @@ class MobilityConfig(AppConfig):
 
     def ready(self) -> None:
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
+        from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
         from partners.emails.secrets import register_issuer

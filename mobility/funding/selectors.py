@@ -238,3 +238,64 @@ def missing_label(code: str) -> str:
         "exceptional_share": _("the share of real costs for exceptional costs"),
     }
     return str(labels.get(code, code))
+
+
+# --- The apprentice's stay: the law's limits --------------------------------------------------
+PROVISION_MAX_DAYS = 28  # a stay of up to 4 weeks: the contract runs on (mise à disposition)
+STAY_MAX_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ApprenticeshipCheck:
+    #: "provision" (mise à disposition, ≤ 4 weeks) or "suspension" (mise en veille, over 4 weeks)
+    convention: str
+    #: (field, message) for each rule the stay breaks
+    problems: tuple[tuple[str, str], ...]
+
+
+def apprenticeship_check(mobility: Mobility) -> ApprenticeshipCheck:
+    """The apprentice's stay against the contract: at most one year abroad, and at most half of the
+    apprenticeship contract, within the contract's dates (Code du travail, L. 6222-42)."""
+    from django.utils.translation import gettext as _
+
+    learner = mobility.participant
+    stay = (mobility.end - mobility.start).days + 1
+    convention = "provision" if stay <= PROVISION_MAX_DAYS else "suspension"
+    problems: list[tuple[str, str]] = []
+    start, end = learner.apprenticeship_start, learner.apprenticeship_end
+    if not start or not end:
+        field = "apprenticeship_start" if not start else "apprenticeship_end"
+        problems.append((field, _("Enter the dates of the apprenticeship contract on the learner's record.")))
+        return ApprenticeshipCheck(convention, tuple(problems))
+    if stay > STAY_MAX_DAYS:
+        problems.append(
+            ("planned_end", _("A stay abroad lasts at most one year (here %(days)s days).") % {"days": stay})
+        )
+    contract = (end - start).days + 1
+    if stay * 2 > contract:
+        problems.append(
+            (
+                "planned_end",
+                _("The stay (%(stay)s days) exceeds half of the apprenticeship contract (%(contract)s days).")
+                % {"stay": stay, "contract": contract},
+            )
+        )
+    if mobility.start < start or mobility.end > end:
+        problems.append(("planned_start", _("The stay falls outside the apprenticeship contract.")))
+    return ApprenticeshipCheck(convention, tuple(problems))
+
+
+def line_label(code: str) -> str:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "travel": _("Travel"),
+        "exceptional_costs": _("Exceptional costs for expensive travel"),
+        "individual_support": _("Individual support (days 1 to 14)"),
+        "individual_support_from_day_15": _("Individual support (from the 15th day)"),
+        "organisational_support": _("Organisational support"),
+        "inclusion_support": _("Inclusion support (organisation)"),
+        "inclusion_real_costs": _("Inclusion support (real costs)"),
+        "course_fees": _("Course fees"),
+    }
+    return str(labels.get(code, code))

@@ -201,7 +201,7 @@ def _payment_schedule(mobility: Mobility, total: Decimal, percent: int) -> list[
     before = max(timezone.localdate(), mobility.start - timedelta(days=7))
     rows = [(PaymentKind.PREFINANCING, before, first)] if first else []
     if total - first:
-        rows.append((PaymentKind.BALANCE, mobility.end + timedelta(days=30), total - first))
+        rows.append((PaymentKind.BALANCE, max(before, mobility.end + timedelta(days=30)), total - first))
     return rows
 
 
@@ -261,6 +261,8 @@ def payment_mark_paid(
         raise ValidationError({"paid_on": _("Enter the date of the payment.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("A payment cannot be recorded in the future.")})
+    # A fresh row: a form may have written into the caller's instance already.
+    payment = GrantPayment.objects.get(pk=payment.pk)
     payment, _changed = model_update(
         instance=payment,
         data={"paid_on": paid_on, "reference": (reference or "").strip()},

@@ -1,0 +1,13 @@
+"""Money pages (namespace ``mobility``)."""
+
+from django.urls import path
+
+from mobility.funding import views
+
+urlpatterns = [
+    path("mobilities/<int:pk>/grant/", views.grant_edit, name="grant-edit"),
+    path("mobilities/<int:pk>/grant/issue/", views.grant_issue, name="grant-issue"),
+    path("payments/<int:pk>/paid/", views.payment_paid, name="payment-paid"),
+    path("payments/due/", views.payments_due, name="payments-due"),
+    path("rate-tables/", views.rate_table_list, name="rate-table-list"),
+]

@@ -1,0 +1,29 @@
+"""Matrix of the money pages: a mobility's grant, its payments, the payments due, the rate tables."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from .base import Route, world_object
+from .mobility import EDIT, LIST, POST_ACTS, pk
+
+
+@world_object
+def grant_payment(w):
+    from mobility.funding.models import GrantPayment, MobilityFunding
+
+    funding, _ = MobilityFunding.objects.get_or_create(mobility=w.mobility)
+    return GrantPayment.objects.create(
+        funding=funding, kind="prefinancing", due_on=datetime.date(2026, 2, 23), amount=Decimal("800")
+    )
+
+
+ROUTES = [
+    Route("mobility:grant-edit", EDIT, kwargs=pk("mobility")),
+    # Without a project the grant cannot be computed: the page says so (a message) and goes back.
+    Route("mobility:grant-issue", POST_ACTS, kwargs=pk("mobility"), method="post"),
+    Route("mobility:payment-paid", EDIT, kwargs=pk("grant_payment")),
+    Route("mobility:payments-due", LIST),
+    Route("mobility:rate-table-list", LIST),
+]
