@@ -208,6 +208,17 @@ def compute(grant_input: GrantInput, rates: Rates) -> Grant:
     return Grant(tuple(lines), tuple(dict.fromkeys(missing)), tuple(notes))
 
 
+#: Budget and BM columns → the grant lines they add up.
+BM_GROUPS = {
+    "travel": ("travel",),
+    "individual_support": ("individual_support", "individual_support_from_day_15"),
+    "organisational_support": ("organisational_support",),
+    "inclusion_support": ("inclusion_support", "inclusion_real_costs"),
+    "exceptional_costs": ("exceptional_costs",),
+    "course_fees": ("course_fees",),
+}
+
+
 def bm_columns(grant: Grant) -> dict[str, Decimal]:
     """The Beneficiary Module's grant columns of a grant."""
     return {

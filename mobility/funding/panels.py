@@ -40,3 +40,15 @@ def mobility_grant(request: HttpRequest, mobility: Any) -> str | None:
         },
         request=request,
     )
+
+
+@panels.register("project_detail", order=40)
+def project_budget(request: HttpRequest, project: Any) -> str | None:
+    access = get_access(getattr(request, "user", None))
+    if not access.can(Capability.VIEW):
+        return None
+    # ``project`` is the page's, read through the scoped project selector.
+    budget = selectors.project_budget(user=request.user, project=project)
+    if not budget["lines"]:
+        return None
+    return render_to_string("funding/_budget_panel.html", {"project": project, **budget}, request=request)

@@ -136,17 +136,25 @@ def grant_input_for(
     return grant_input, distance, unknown
 
 
-def mobility_grant(mobility: Mobility) -> MobilityGrant:
-    """The grant of a mobility the caller has already read through a scoped selector."""
-    funding = MobilityFunding.objects.filter(mobility=mobility).first()
+_UNSET: Any = object()
+
+
+def mobility_grant(mobility: Mobility, *, funding: Any = _UNSET, tables: dict | None = None) -> MobilityGrant:
+    """The grant of a mobility the caller has already read through a scoped selector.
+
+    ``funding`` and ``tables`` (a cache of rate tables by network, year and agency) spare queries
+    when many mobilities are computed at once."""
+    if funding is _UNSET:
+        funding = MobilityFunding.objects.filter(mobility=mobility).first()
     project = mobility.project
-    table = rate_table_for(
-        network_id=mobility.centre.network_id,
-        call_year=project.call_year if project else None,
-        national_agency=_national_agency(mobility),
-    )
+    key = (mobility.centre.network_id, project.call_year if project else None, _national_agency(mobility))
+    tables = {} if tables is None else tables
+    if key not in tables:
+        table = rate_table_for(network_id=key[0], call_year=key[1], national_agency=key[2])
+        tables[key] = (table, rates_of(table))
+    table, rates = tables[key]
     grant_input, distance, unknown = grant_input_for(mobility, funding)
-    grant = calculator.compute(grant_input, rates_of(table))
+    grant = calculator.compute(grant_input, rates)
     if table is None:
         grant = calculator.Grant(grant.lines, ("rate_table", *grant.missing), grant.notes)
     frozen = funding.frozen if funding and funding.issued_at else None
@@ -299,3 +307,94 @@ def line_label(code: str) -> str:
         "course_fees": _("Course fees"),
     }
     return str(labels.get(code, code))
+
+
+# --- A project's budget -----------------------------------------------------------------------
+#: Budget line codes (as a project writes them) → the grant lines they hold.
+BUDGET_CODES = {
+    "travel": ("TR", "TRAVEL", "T"),
+    "individual_support": ("IS", "INDIVIDUAL", "IND"),
+    "organisational_support": ("OS", "ORG", "ORGANISATIONAL"),
+    "inclusion_support": ("INC", "INCL", "INCLUSION", "IN"),
+    "exceptional_costs": ("EC", "EXC", "EXCEPTIONAL"),
+    "course_fees": ("CF", "COURSE", "COURSES"),
+}
+COMMITTED = ("planned", "confirmed", "in_progress")
+REALISED = ("completed", "evaluated", "certified")
+
+
+@dataclass
+class BudgetLine:
+    code: str
+    label: str
+    awarded: Decimal | None
+    committed: Decimal = Decimal("0.00")
+    realised: Decimal = Decimal("0.00")
+
+    @property
+    def forecast(self) -> Decimal:
+        return self.committed + self.realised
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.awarded is None else self.awarded - self.forecast
+
+    @property
+    def over(self) -> bool:
+        return self.awarded is not None and self.forecast > self.awarded
+
+    @property
+    def percent(self) -> int:
+        if not self.awarded:
+            return 100 if self.forecast else 0
+        return min(100, int(self.forecast * 100 / self.awarded))
+
+
+def project_budget(*, user: Any, project: Any) -> dict[str, Any]:
+    """Awarded (the project's budget lines), committed (planned, confirmed, in progress), realised
+    (completed, evaluated, certified), remaining and forecast, per line and per centre of the user's.
+    A mobility counts with its frozen grant once issued, else with the grant computed now."""
+    mobilities = list(
+        Mobility.objects.filter(project=project, centre_id__in=get_access(user).centre_ids)
+        .filter(status__in=(*COMMITTED, *REALISED))
+        .select_related("centre", "participant", "activity_type", "sending_organisation", "project")
+    )
+    fundings = {f.mobility_id: f for f in MobilityFunding.objects.filter(mobility__in=mobilities)}
+    by_grant_code = {code: grant_code for grant_code, codes in BUDGET_CODES.items() for code in codes}
+    lines: dict[str, BudgetLine] = {}
+    for row in project.budget_lines or []:
+        code = str(row.get("code", "")).upper()
+        key = by_grant_code.get(code, code)
+        lines[key] = BudgetLine(
+            code=row.get("code", ""), label=row.get("label", ""), awarded=Decimal(str(row.get("amount") or 0))
+        )
+    centres: dict[str, Decimal] = {}
+    incomplete = []
+    tables: dict = {}
+    for mobility in mobilities:
+        funding = fundings.get(mobility.pk)
+        if funding and funding.issued_at and funding.frozen:
+            amounts = [(li["code"], Decimal(li["amount"])) for li in funding.frozen["lines"]]
+        else:
+            grant = mobility_grant(mobility, funding=funding, tables=tables).grant
+            if not grant.complete:
+                incomplete.append(mobility)
+                continue
+            amounts = [(li.code, li.amount) for li in grant.lines]
+        for code, amount in amounts:
+            key = next((k for k, v in calculator.BM_GROUPS.items() if code in v), code)
+            line = lines.setdefault(key, BudgetLine(code=key, label=line_label(key), awarded=None))
+            if mobility.status in REALISED:
+                line.realised += amount
+            else:
+                line.committed += amount
+            centres[mobility.centre.name] = centres.get(mobility.centre.name, Decimal("0")) + amount
+    ordered = list(lines.values())
+    total = BudgetLine(
+        code="",
+        label="",
+        awarded=sum((li.awarded or 0 for li in ordered), Decimal("0")) if ordered else None,
+        committed=sum((li.committed for li in ordered), Decimal("0")),
+        realised=sum((li.realised for li in ordered), Decimal("0")),
+    )
+    return {"lines": ordered, "total": total, "centres": sorted(centres.items()), "incomplete": incomplete}

@@ -292,3 +292,31 @@ def test_bm_columns_come_from_the_frozen_grant_only(referent_a, lyon_cologne):
         "zero_grant": False,
     }
     assert columns[other.pk]["zero_grant"] is True and columns[other.pk]["travel"] is None
+
+
+def test_project_budget_awarded_committed_realised_and_over(
+    client_of, referent_a, lyon_cologne, django_assert_max_num_queries
+):
+    project = lyon_cologne.project
+    project.budget_lines = [
+        {"code": "TR", "label": "Travel", "amount": 300},
+        {"code": "IS", "label": "Individual support", "amount": 5000},
+    ]
+    project.save()
+    lyon_cologne.status = "confirmed"
+    lyon_cologne.save()
+    budget = selectors.project_budget(user=referent_a, project=project)
+    lines = {line.code: line for line in budget["lines"]}
+    assert lines["TR"].committed == D("320.00") and lines["TR"].over and lines["TR"].remaining == D("-20.00")
+    assert lines["IS"].forecast == D("868.00") and lines["IS"].remaining == D("4132.00")
+    assert lines["organisational_support"].awarded is None  # no line awarded for it
+    lyon_cologne.status = "completed"
+    lyon_cologne.save()
+    budget = selectors.project_budget(user=referent_a, project=project)
+    assert budget["total"].realised == D("1288.00") and budget["total"].committed == 0
+    client = client_of(referent_a)
+    url = reverse("mobility:project-detail", args=[project.pk])
+    client.get(url)
+    with django_assert_max_num_queries(45):
+        page = client.get(url).content.decode()
+    assert "over its award" in page and "1288.00" in page
