@@ -37,6 +37,7 @@ def mobility_grant(request: HttpRequest, mobility: Any) -> str | None:
             "payments": payments,
             "apprentice": apprentice,
             "can_manage": access.can(Capability.MANAGE_LEARNERS, mobility.centre_id),
+            "can_issue_documents": access.can(Capability.ISSUE_CERTIFICATES, mobility.centre_id),
         },
         request=request,
     )

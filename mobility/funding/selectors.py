@@ -398,3 +398,7 @@ def project_budget(*, user: Any, project: Any) -> dict[str, Any]:
         realised=sum((li.realised for li in ordered), Decimal("0")),
     )
     return {"lines": ordered, "total": total, "centres": sorted(centres.items()), "incomplete": incomplete}
+
+
+def grant_issued(mobility: Mobility) -> bool:
+    return MobilityFunding.objects.filter(mobility=mobility, issued_at__isnull=False).exists()

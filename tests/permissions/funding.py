@@ -27,3 +27,21 @@ ROUTES = [
     Route("mobility:payments-due", LIST),
     Route("mobility:rate-table-list", LIST),
 ]
+
+# The documents (rendered by the workers): refused with a message while the grant is not issued or
+# the apprentice's contract dates are missing, and back to the page.
+_DOC_ACT = {**POST_ACTS}
+ROUTES += [
+    Route(
+        "certification:grant-agreement-request",
+        _DOC_ACT,
+        kwargs=lambda w: {"mobility_id": w.mobility.pk},
+        method="post",
+    ),
+    Route(
+        "certification:apprentice-agreement-request",
+        _DOC_ACT,
+        kwargs=lambda w: {"mobility_id": w.mobility.pk},
+        method="post",
+    ),
+]
