@@ -312,7 +312,7 @@ def line_label(code: str) -> str:
 # --- A project's budget -----------------------------------------------------------------------
 #: Budget line codes (as a project writes them) → the grant lines they hold.
 BUDGET_CODES = {
-    "travel": ("TR", "TRAVEL", "T"),
+    "travel": ("TR", "TRAV", "TRAVEL", "T"),
     "individual_support": ("IS", "INDIVIDUAL", "IND"),
     "organisational_support": ("OS", "ORG", "ORGANISATIONAL"),
     "inclusion_support": ("INC", "INCL", "INCLUSION", "IN"),

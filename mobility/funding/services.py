@@ -85,10 +85,10 @@ def validate_bands(bands: list[dict[str, Any]]) -> list[dict[str, Any]]:
             lo = int(band["min_km"])
             hi = None if band.get("max_km") in (None, "") else int(band["max_km"])
         except (TypeError, ValueError, KeyError):
-            errors.setdefault(f"band_{i}", []).append(_("Band %(n)s: enter its distances in km.") % {"n": i})
+            errors.setdefault("bands", []).append(_("Band %(n)s: enter its distances in km.") % {"n": i})
             continue
         if hi is not None and hi < lo:
-            errors.setdefault(f"band_{i}", []).append(_("Band %(n)s ends before it starts.") % {"n": i})
+            errors.setdefault("bands", []).append(_("Band %(n)s ends before it starts.") % {"n": i})
         row = {"min_km": lo, "max_km": hi, "source": str(band.get("source") or "")[:300]}
         for name in ("standard", "green"):
             row[name] = _amount(band.get(name), f"band_{i}", errors)
@@ -106,7 +106,13 @@ def validate_bands(bands: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 % {"a": before["max_km"], "b": after["min_km"]}
             )
     if errors:
-        raise ValidationError(errors)
+        named: dict[str, list[str]] = {}
+        for field, messages in errors.items():
+            if field.startswith("band_"):
+                n = field.removeprefix("band_")
+                messages = [_("Band %(n)s: %(message)s") % {"n": n, "message": m} for m in messages]
+            named.setdefault("bands", []).extend(messages)
+        raise ValidationError(named)
     return clean
 
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("payments/<int:pk>/paid/", views.payment_paid, name="payment-paid"),
     path("payments/due/", views.payments_due, name="payments-due"),
     path("rate-tables/", views.rate_table_list, name="rate-table-list"),
+    path("rate-tables/new/", views.rate_table_edit, name="rate-table-create"),
+    path("rate-tables/<int:pk>/edit/", views.rate_table_edit, name="rate-table-edit"),
 ]

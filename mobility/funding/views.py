@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mobility.data.spreadsheets import Rows, write_csv, write_xlsx
 from mobility.funding import selectors, services
-from mobility.funding.forms import FundingForm, PaymentForm
-from mobility.funding.models import GrantPayment, MobilityFunding
+from mobility.funding.forms import FundingForm, PaymentForm, RateTableForm
+from mobility.funding.models import GrantPayment, MobilityFunding, RateTable
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.site.staff import AuthenticatedRequest, form_page, require_manage, staff_required
-from partners.accounts.access import hidden
+from partners.accounts.access import get_access, hidden
+from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 from partners.pages import errors_to_messages
 
 
@@ -158,4 +160,54 @@ def rate_table_list(request: AuthenticatedRequest) -> HttpResponse:
     tables = list(
         selectors.rate_table_list_for_user(user=request.user).prefetch_related("travel_rates", "daily_rates")
     )
-    return render(request, "funding/rate_tables.html", {"tables": tables})
+    networks = (
+        get_access(request.user).orgs_with(Capability.MANAGE_CATALOGUE) & get_access(request.user).network_ids
+    )
+    return render(request, "funding/rate_tables.html", {"tables": tables, "can_edit": bool(networks)})
+
+
+def _network(request: AuthenticatedRequest) -> Organisation:
+    """The network whose tables the user keeps (its administrators only)."""
+    access = get_access(request.user)
+    ids = access.orgs_with(Capability.MANAGE_CATALOGUE) & access.network_ids
+    network = Organisation.objects.filter(pk__in=ids).order_by("name").first()
+    if network is None:
+        raise PermissionDenied
+    return network
+
+
+@staff_required
+def rate_table_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    """A network's own table: a new one (copied from a shipped one with ``?from=``), or its edit."""
+    network = _network(request)
+    table = None
+    initial: dict = {}
+    if pk is not None:
+        table = selectors.rate_table_list_for_user(user=request.user).filter(pk=pk).first()
+        if table is None:
+            raise hidden(RateTable, pk)
+        if table.network_id != network.pk:
+            raise PermissionDenied
+        initial = RateTableForm.initial_for(table)
+    elif request.GET.get("from", "").isdigit():
+        source = (
+            selectors.rate_table_list_for_user(user=request.user).filter(pk=int(request.GET["from"])).first()
+        )
+        if source is not None:
+            initial = RateTableForm.initial_for(source)
+    form = RateTableForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def saved(_table: RateTable) -> HttpResponse:
+        messages.success(request, _("The changes have been saved."))
+        return redirect("mobility:rate-table-list")
+
+    return form_page(
+        request,
+        form,
+        save=lambda: services.rate_table_save(
+            network=network, table=table, acting_user=request.user, request=request, **form.service_data()
+        ),
+        saved=saved,
+        template="funding/rate_table_form.html",
+        context=lambda: {"table": table, "network": network},
+    )

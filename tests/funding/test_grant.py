@@ -101,7 +101,7 @@ def test_the_network_table_is_audited(network_table, chamber_admin):
     [
         ([{**BANDS_2021[0]}, {**BANDS_2021[2]}], "bands", "gap"),
         ([{**BANDS_2021[0]}, {**BANDS_2021[1], "min_km": 50}], "bands", "overlap"),
-        ([{**BANDS_2021[0], "standard": "-5"}], "band_1", "negative"),
+        ([{**BANDS_2021[0], "standard": "-5"}], "bands", "Band 1: An amount cannot be negative"),
     ],
 )
 def test_a_bad_rate_table_is_refused_whole(chamber_a, chamber_admin, bands, field, words):
@@ -320,3 +320,32 @@ def test_project_budget_awarded_committed_realised_and_over(
     with django_assert_max_num_queries(45):
         page = client.get(url).content.decode()
     assert "over its award" in page and "1288.00" in page
+
+
+def test_rate_table_page_for_the_network_administrator(client_of, chamber_admin, chamber_a):
+    client = client_of(chamber_admin)
+    shipped = RateTable.objects.get(network__isnull=True, call_year=2021)
+    page = client.get(reverse("mobility:rate-table-create") + f"?from={shipped.pk}").content.decode()
+    assert "1500" in page
+    data = {
+        "call_year": "2021",
+        "national_agency": "fr01",
+        "bands": "10 | 99 | 23 | 23 | Guide\n100 | 499 | 180 | 210 | Guide\n600 | | 275 | 320 |",
+        "daily_learner_2": "40",
+        "organisational_support": "100",
+        "sources": "organisational_support | Programme Guide",
+    }
+    response = client.post(reverse("mobility:rate-table-create"), data)
+    assert response.status_code == 400 and "gap between 499 km and 600 km" in response.content.decode()
+    assert not RateTable.objects.filter(network=chamber_a).exists()
+    data["bands"] = data["bands"].replace("600 |", "500 |")
+    response = client.post(reverse("mobility:rate-table-create"), data)
+    assert response.status_code == 302
+    table = RateTable.objects.get(network=chamber_a)
+    assert table.national_agency == "FR01" and table.sources == {"organisational_support": "Programme Guide"}
+    assert table.daily_rates.get(participant_kind="learner", country_group=2).amount == D("40")
+    assert (
+        table.daily_rates.get(participant_kind="staff", country_group=1).amount is None
+    )  # missing, not zero
+    page = client.get(reverse("mobility:rate-table-list")).content.decode()
+    assert "missing" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from .base import Route, world_object
+from .base import Route, expect, world_object
 from .mobility import EDIT, LIST, POST_ACTS, pk
 
 
@@ -19,7 +19,19 @@ def grant_payment(w):
     )
 
 
+@world_object
+def network_rate_table(w):
+    from mobility.funding.models import RateTable
+
+    return RateTable.objects.create(network=w.centre_a.parent, call_year=2024)
+
+
+# A network's rate tables: its administrators only.
+NETWORK_ADMIN = expect(referent_b=403, readonly_a=403, referent_a=403, chamber_admin=200, operator=403)
+
 ROUTES = [
+    Route("mobility:rate-table-create", NETWORK_ADMIN),
+    Route("mobility:rate-table-edit", NETWORK_ADMIN, kwargs=pk("network_rate_table")),
     Route("mobility:grant-edit", EDIT, kwargs=pk("mobility")),
     # Without a project the grant cannot be computed: the page says so (a message) and goes back.
     Route("mobility:grant-issue", POST_ACTS, kwargs=pk("mobility"), method="post"),
