@@ -63,7 +63,15 @@ def seed_grants(centre: Organisation, referent: User) -> None:
         centre=centre, status=MobilityStatus.CONFIRMED, project__isnull=False, funding__isnull=True
     ).select_related("centre", "participant", "activity_type", "sending_organisation", "project")
     for mobility in list(confirmed.order_by("planned_start", "pk")[:3]):
-        if not funding_selectors.mobility_grant(mobility).grant.complete:
+        grant = funding_selectors.mobility_grant(mobility).grant
+        if grant.missing == ("distance",):  # a fictional town: the band as the EU calculator gives it
+            funding.funding_update(
+                mobility=mobility,
+                data={"manual_band": "500-1999", "manual_band_reason": "EU distance calculator (demo)"},
+                acting_user=referent,
+            )
+            grant = funding_selectors.mobility_grant(mobility).grant
+        if not grant.complete:
             continue
         try:
             record = funding.grant_issue(mobility=mobility, acting_user=referent)

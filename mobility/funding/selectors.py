@@ -366,7 +366,9 @@ def project_budget(*, user: Any, project: Any) -> dict[str, Any]:
         code = str(row.get("code", "")).upper()
         key = by_grant_code.get(code, code)
         lines[key] = BudgetLine(
-            code=row.get("code", ""), label=row.get("label", ""), awarded=Decimal(str(row.get("amount") or 0))
+            code=row.get("code", ""),
+            label=row.get("label", ""),
+            awarded=Decimal(str(row.get("amount") or 0)).quantize(calculator.CENT),
         )
     centres: dict[str, Decimal] = {}
     incomplete = []

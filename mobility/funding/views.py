@@ -211,3 +211,38 @@ def rate_table_edit(request: AuthenticatedRequest, pk: int | None = None) -> Htt
         template="funding/rate_table_form.html",
         context=lambda: {"table": table, "network": network},
     )
+
+
+@staff_required
+@require_safe
+def project_budget_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The project's budget as CSV or XLSX (formula-safe), next to the activity report."""
+    from mobility.projects import selectors as projects_selectors
+
+    project = projects_selectors.project_get_for_user(user=request.user, pk=pk)
+    budget = selectors.project_budget(user=request.user, project=project)
+    rows = Rows(
+        title=_("Budget"),
+        header=[_("Line"), _("Awarded"), _("Committed"), _("Realised"), _("Forecast"), _("Remaining")],
+        rows=[
+            [
+                line.label or _("Total"),
+                line.awarded,
+                line.committed,
+                line.realised,
+                line.forecast,
+                line.remaining,
+            ]
+            for line in [*budget["lines"], budget["total"]]
+        ],
+    )
+    out = io.BytesIO()
+    if request.GET.get("format") == "xlsx":
+        write_xlsx(rows, out)
+        content_type, extension = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    else:
+        write_csv(rows, out)
+        content_type, extension = "text/csv; charset=utf-8", "csv"
+    response = HttpResponse(out.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="budget-{project.pk}.{extension}"'
+    return response

@@ -320,6 +320,12 @@ def test_project_budget_awarded_committed_realised_and_over(
     with django_assert_max_num_queries(45):
         page = client.get(url).content.decode()
     assert "over its award" in page and "1288.00" in page
+    csv = client.get(reverse("mobility:project-budget-export", args=[project.pk])).content.decode("utf-8-sig")
+    assert "Travel,300.00,0.00,320.00,320.00,-20.00" in csv
+    project.budget_lines = [{"code": "TR", "label": "=HYPERLINK(1)", "amount": 1}]
+    project.save()
+    csv = client.get(reverse("mobility:project-budget-export", args=[project.pk])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv
 
 
 def test_rate_table_page_for_the_network_administrator(client_of, chamber_admin, chamber_a):

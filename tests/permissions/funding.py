@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from .base import Route, expect, world_object
-from .mobility import EDIT, LIST, POST_ACTS, pk
+from .mobility import EDIT, LIST, OBJECT, POST_ACTS, pk
 
 
 @world_object
@@ -37,6 +37,7 @@ ROUTES = [
     Route("mobility:grant-issue", POST_ACTS, kwargs=pk("mobility"), method="post"),
     Route("mobility:payment-paid", EDIT, kwargs=pk("grant_payment")),
     Route("mobility:payments-due", LIST),
+    Route("mobility:project-budget-export", OBJECT, kwargs=pk("project")),
     Route("mobility:rate-table-list", LIST),
 ]
 
