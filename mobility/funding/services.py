@@ -220,6 +220,14 @@ def grant_issue(
     require_capability(acting_user, Capability.MANAGE_LEARNERS, mobility.centre_id)
     with transaction.atomic():
         funding, _created = MobilityFunding.objects.select_for_update().get_or_create(mobility=mobility)
+        project = mobility.project
+        if project and (mobility.start < project.start_date or mobility.end > project.end_date):
+            raise ValidationError(
+                {
+                    "planned_start": _("The mobility's dates fall outside the project (%(start)s – %(end)s).")
+                    % {"start": project.start_date.isoformat(), "end": project.end_date.isoformat()}
+                }
+            )
         result = selectors.mobility_grant(mobility)
         if not result.grant.complete:
             raise ValidationError(
@@ -278,3 +286,23 @@ def payment_mark_paid(
         request=request,
     )
     return payment
+
+
+def download_record(
+    *,
+    action: str,
+    acting_user: User | None,
+    target: Any = None,
+    centre_id: int | None = None,
+    rows: int = 0,
+    request: HttpRequest | None = None,
+) -> None:
+    """Who took a file of amounts and payments (a spreadsheet leaves the platform)."""
+    audit_record(
+        action=action,
+        actor=acting_user,
+        target=target,
+        centre_id=centre_id,
+        data={"rows": rows},
+        request=request,
+    )

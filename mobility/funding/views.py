@@ -145,6 +145,9 @@ def payments_due(request: AuthenticatedRequest) -> HttpResponse:
         else:
             write_xlsx(rows, out)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        services.download_record(
+            action="payments.download", acting_user=request.user, rows=len(payments), request=request
+        )
         response = HttpResponse(out.getvalue(), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="payments-due-{month:%Y-%m}.{file_format}"'
         return response
@@ -243,6 +246,13 @@ def project_budget_export(request: AuthenticatedRequest, pk: int) -> HttpRespons
     else:
         write_csv(rows, out)
         content_type, extension = "text/csv; charset=utf-8", "csv"
+    services.download_record(
+        action="budget.download",
+        acting_user=request.user,
+        target=project,
+        rows=len(budget["lines"]),
+        request=request,
+    )
     response = HttpResponse(out.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="budget-{project.pk}.{extension}"'
     return response

@@ -222,6 +222,7 @@ def test_payments_due_export_is_formula_safe(client_of, referent_a, lyon_cologne
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert any(isinstance(v, str) and v.startswith("=HYPERLINK") for v in cells)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert AuditEntry.objects.filter(action="payments.download", actor=referent_a).count() == 2
 
 
 def test_another_centre_does_not_see_the_payments(client_of, referent_b, referent_a, lyon_cologne):
@@ -355,3 +356,32 @@ def test_rate_table_page_for_the_network_administrator(client_of, chamber_admin,
     )  # missing, not zero
     page = client.get(reverse("mobility:rate-table-list")).content.decode()
     assert "missing" in page
+
+
+def test_dates_outside_the_project_are_refused(referent_a, lyon_cologne):
+    lyon_cologne.project.end_date = datetime.date(2026, 3, 10)
+    lyon_cologne.project.save()
+    with pytest.raises(ValidationError) as exc:
+        services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    assert "outside the project" in exc.value.message_dict["planned_start"][0]
+    assert (
+        not GrantPayment.objects.exists()
+        and not MobilityFunding.objects.filter(issued_at__isnull=False).exists()
+    )
+
+
+def test_payments_due_page_queries(client_of, referent_a, lyon_cologne, django_assert_max_num_queries):
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    other = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=lyon_cologne.centre),
+        project=lyon_cologne.project,
+        host_city="Cologne",
+        host_country="DE",
+    )
+    services.grant_issue(mobility=other, acting_user=referent_a)
+    client = client_of(referent_a)
+    url = reverse("mobility:payments-due") + "?month=2030-01"
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert other.reference in page and lyon_cologne.reference in page
