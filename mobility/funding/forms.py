@@ -130,3 +130,15 @@ class RateTableForm(forms.Form):
                 for group in (1, 2, 3, 4)
             },
         }
+
+
+class SignatureForm(forms.Form):
+    from mobility.agreements.models import SignatureMethod as _Method
+    from mobility.funding.models import FundingDocument as _Document
+    from mobility.funding.models import SignatureParty as _Party
+
+    document = forms.ChoiceField(label=_("Document"), choices=_Document.choices)
+    party = forms.ChoiceField(label=_("Party"), choices=_Party.choices)
+    signer_name = forms.CharField(label=_("Signed by"), max_length=200)
+    method = forms.ChoiceField(label=_("How"), choices=_Method.choices, widget=forms.RadioSelect)
+    scan = forms.FileField(label=_("Signed scan"), required=False, help_text=_("PDF, JPEG or PNG."))

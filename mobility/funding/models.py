@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mobility.agreements.models import SignatureMethod
 from mobility.catalogue.models import ParticipantKind
 from mobility.mobilities.models import DistanceBand, Mobility
 from partners.accounts.models import User
@@ -208,3 +210,57 @@ class GrantPayment(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="grantpayment_amount_positive"),
         ]
+
+
+class FundingDocument(models.TextChoices):
+    GRANT = "grant", _("Participant's grant agreement")
+    APPRENTICE = "apprentice", _("Apprentice's mobility agreement")
+
+
+class SignatureParty(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant (or legal representative)")
+    SENDING = "sending", _("Sending organisation")
+    EMPLOYER = "employer", _("Employer")
+    HOST = "host", _("Host organisation")
+
+
+#: Who signs each document.
+SIGNING_PARTIES = {
+    FundingDocument.GRANT: (SignatureParty.PARTICIPANT, SignatureParty.SENDING),
+    FundingDocument.APPRENTICE: (
+        SignatureParty.PARTICIPANT,
+        SignatureParty.EMPLOYER,
+        SignatureParty.SENDING,
+        SignatureParty.HOST,
+    ),
+}
+
+
+def funding_signature_upload_to(instance: FundingSignature, filename: str) -> str:
+    return f"signatures/{instance.funding.mobility.centre_id}/grant-{instance.funding_id}/{filename}"
+
+
+class FundingSignature(models.Model):
+    """One party's signature of the grant agreement or the apprentice's agreement: in the platform, or
+    on paper with the signed scan uploaded (like the learning agreement)."""
+
+    funding = models.ForeignKey(MobilityFunding, on_delete=models.CASCADE, related_name="signatures")
+    document = models.CharField(_("document"), max_length=12, choices=FundingDocument.choices)
+    party = models.CharField(_("party"), max_length=12, choices=SignatureParty.choices)
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    method = models.CharField(_("how"), max_length=10, choices=SignatureMethod.choices)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    scan = models.FileField(_("signed scan"), upload_to=funding_signature_upload_to, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funding", "document", "party"], name="fundingsignature_party_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} — {self.get_party_display()}: {self.signer_name}"

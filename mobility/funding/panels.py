@@ -22,6 +22,7 @@ def mobility_grant(request: HttpRequest, mobility: Any) -> str | None:
     # ``mobility`` is the page's, read through the scoped mobility selector.
     result = selectors.mobility_grant(mobility)
     payments = list(result.funding.payments.all()) if result.funding and result.funding.pk else []
+    signatures = list(result.funding.signatures.all()) if result.funding and result.funding.pk else []
     apprentice = (
         selectors.apprenticeship_check(mobility)
         if mobility.participant.kind == ParticipantKind.LEARNER
@@ -35,6 +36,7 @@ def mobility_grant(request: HttpRequest, mobility: Any) -> str | None:
             "lines": [(line, selectors.line_label(line.code)) for line in result.grant.lines],
             "missing": [selectors.missing_label(code) for code in result.grant.missing],
             "payments": payments,
+            "signatures": signatures,
             "apprentice": apprentice,
             "can_manage": access.can(Capability.MANAGE_LEARNERS, mobility.centre_id),
             "can_issue_documents": access.can(Capability.ISSUE_CERTIFICATES, mobility.centre_id),

@@ -241,6 +241,8 @@ def grant_issue(
                 _("More has been paid than the new grant: record a recovery outside the platform.")
             )
         amendment = funding.issued_at is not None
+        if amendment:  # the amended agreement is signed again
+            funding.signatures.filter(document="grant").delete()
         funding.payments.filter(paid_on__isnull=True).delete()
         schedule = _payment_schedule(mobility, total - paid, funding.prefinancing_percent if not paid else 0)
         GrantPayment.objects.bulk_create(
@@ -306,3 +308,63 @@ def download_record(
         data={"rows": rows},
         request=request,
     )
+
+
+def funding_sign(
+    *,
+    mobility: Mobility,
+    document: str,
+    party: str,
+    signer_name: str,
+    method: str,
+    scan: Any = None,
+    acting_user: User | None,
+    request: HttpRequest | None = None,
+) -> Any:
+    """Records one party's signature of the grant agreement (once issued) or of the apprentice's
+    agreement: in the platform, or outside with the signed scan uploaded."""
+    from mobility.agreements.models import SignatureMethod
+    from mobility.documents.services import file_removed_on_failure
+    from mobility.funding.models import SIGNING_PARTIES, FundingSignature
+    from partners.uploads import check_upload
+
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, mobility.centre_id)
+    if document not in SIGNING_PARTIES:
+        raise ValidationError({"document": _("Choose the document.")})
+    if party not in SIGNING_PARTIES[document]:
+        raise ValidationError({"party": _("This party does not sign this document.")})
+    if not (signer_name or "").strip():
+        raise ValidationError({"signer_name": _("Enter the name of the person who signs.")})
+    if method == SignatureMethod.OUTSIDE and not scan:
+        raise ValidationError({"scan": _("Upload the signed scan when the document was signed on paper.")})
+    checked = check_upload(scan) if scan else None
+    with transaction.atomic():
+        funding, _created = MobilityFunding.objects.select_for_update().get_or_create(mobility=mobility)
+        if document == "grant" and not funding.issued_at:
+            raise ValidationError(
+                {"document": _("Issue the grant agreement first: its amounts are then frozen.")}
+            )
+        if funding.signatures.filter(document=document, party=party).exists():
+            raise ValidationError({"party": _("This party has already signed this document.")})
+        signature = FundingSignature(
+            funding=funding,
+            document=document,
+            party=party,
+            signer_name=signer_name.strip()[:200],
+            method=method,
+            recorded_by=acting_user,
+        )
+        signature.full_clean(exclude=["scan"])
+        with file_removed_on_failure(signature, "scan"):
+            if checked:
+                signature.scan.save(checked.safe_name, checked.file, save=False)
+            signature.save()
+            audit_record(
+                action="grant.sign",
+                actor=acting_user,
+                target=funding,
+                centre_id=mobility.centre_id,
+                data={"document": document, "party": party, "method": method},
+                request=request,
+            )
+    return signature

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mobility.data.spreadsheets import Rows, write_csv, write_xlsx
 from mobility.funding import selectors, services
-from mobility.funding.forms import FundingForm, PaymentForm, RateTableForm
+from mobility.funding.forms import FundingForm, PaymentForm, RateTableForm, SignatureForm
 from mobility.funding.models import GrantPayment, MobilityFunding, RateTable
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.site.staff import AuthenticatedRequest, form_page, require_manage, staff_required
@@ -67,6 +67,41 @@ def grant_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The grant agreement has been issued and its payments scheduled."))
     return _back(mobility.pk)
+
+
+@staff_required
+def grant_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A party's signature of the grant agreement or the apprentice's agreement (in the platform, or
+    on paper with the scan)."""
+    mobility = mobilities_selectors.mobility_get_for_user(user=request.user, pk=pk)
+    require_manage(request, mobility.centre_id)
+    form = SignatureForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"document": request.GET.get("document", "grant"), "method": "in_app"},
+    )
+
+    def saved(_signature: object) -> HttpResponse:
+        messages.success(request, _("The signature has been recorded."))
+        return _back(mobility.pk)
+
+    return form_page(
+        request,
+        form,
+        save=lambda: services.funding_sign(
+            mobility=mobility,
+            document=form.cleaned_data["document"],
+            party=form.cleaned_data["party"],
+            signer_name=form.cleaned_data["signer_name"],
+            method=form.cleaned_data["method"],
+            scan=form.cleaned_data.get("scan"),
+            acting_user=request.user,
+            request=request,
+        ),
+        saved=saved,
+        template="funding/signature_form.html",
+        context=lambda: {"mobility": mobility},
+    )
 
 
 def _payment(request: AuthenticatedRequest, pk: int) -> GrantPayment:

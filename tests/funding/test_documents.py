@@ -80,3 +80,61 @@ def test_apprentice_agreement_refused_without_contract_dates(referent_a, lyon_co
             mobility=lyon_cologne, kind=JobKind.APPRENTICE_AGREEMENT, acting_user=referent_a
         )
     assert not DocumentJob.objects.exists()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_signatures_in_the_platform_or_on_paper_with_a_scan(client_of, referent_a, lyon_cologne):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from mobility.funding.models import FundingSignature
+    from partners.audit.models import AuditEntry
+
+    client = client_of(referent_a)
+    url = reverse("mobility:grant-sign", args=[lyon_cologne.pk])
+    # Not issued yet: refused, named.
+    response = client.post(
+        url, {"document": "grant", "party": "participant", "signer_name": "A", "method": "in_app"}
+    )
+    assert response.status_code == 400 and "Issue the grant agreement first" in response.content.decode()
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    # On paper without the scan: refused.
+    response = client.post(
+        url, {"document": "grant", "party": "sending", "signer_name": "B", "method": "outside"}
+    )
+    assert response.status_code == 400 and not FundingSignature.objects.exists()
+    response = client.post(
+        url,
+        {
+            "document": "grant",
+            "party": "sending",
+            "signer_name": "<script>alert(1)</script>",
+            "method": "outside",
+            "scan": SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url, {"document": "grant", "party": "participant", "signer_name": "Léa", "method": "in_app"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("mobility:mobility-detail", args=[lyon_cologne.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert FundingSignature.objects.get(party="sending").scan.name.endswith(".pdf")
+    assert AuditEntry.objects.filter(action="grant.sign").count() == 2
+    # The employer does not sign the grant agreement; the same party twice is refused.
+    response = client.post(
+        url, {"document": "grant", "party": "employer", "signer_name": "C", "method": "in_app"}
+    )
+    assert response.status_code == 400
+    response = client.post(
+        url, {"document": "grant", "party": "participant", "signer_name": "Léa", "method": "in_app"}
+    )
+    assert response.status_code == 400
+    # An amendment is signed again.
+    lyon_cologne.planned_end = datetime.date(2026, 3, 23)
+    lyon_cologne.save()
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    assert not FundingSignature.objects.filter(document="grant").exists()

@@ -33,6 +33,7 @@ ROUTES = [
     Route("mobility:rate-table-create", NETWORK_ADMIN),
     Route("mobility:rate-table-edit", NETWORK_ADMIN, kwargs=pk("network_rate_table")),
     Route("mobility:grant-edit", EDIT, kwargs=pk("mobility")),
+    Route("mobility:grant-sign", EDIT, kwargs=pk("mobility")),
     # Without a project the grant cannot be computed: the page says so (a message) and goes back.
     Route("mobility:grant-issue", POST_ACTS, kwargs=pk("mobility"), method="post"),
     Route("mobility:payment-paid", EDIT, kwargs=pk("grant_payment")),
