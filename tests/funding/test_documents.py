@@ -138,3 +138,31 @@ def test_signatures_in_the_platform_or_on_paper_with_a_scan(client_of, referent_
     lyon_cologne.save()
     services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
     assert not FundingSignature.objects.filter(document="grant").exists()
+
+
+def test_erasure_drops_signers_and_scans_but_keeps_the_amounts(referent_a, lyon_cologne):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mobility.funding.models import FundingSignature, GrantPayment, MobilityFunding
+    from mobility.funding.privacy import funding_erase, funding_export
+
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    services.funding_sign(
+        mobility=lyon_cologne,
+        document="grant",
+        party="sending",
+        signer_name="Signataire",
+        method="outside",
+        scan=SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf"),
+        acting_user=referent_a,
+    )
+    exported = funding_export(lyon_cologne, lambda folder, f, name: f"{folder}/{name}")
+    assert (
+        exported[0]["signatures"][0]["signer_name"] == "Signataire"
+        and exported[0]["grant"]["total"] == "1288.00"
+    )
+    dropped = []
+    assert funding_erase([lyon_cologne.pk], dropped.append) == 1
+    assert len(dropped) == 1 and not FundingSignature.objects.exists()
+    assert MobilityFunding.objects.get(mobility=lyon_cologne).frozen["total"] == "1288.00"
+    assert GrantPayment.objects.count() == 2
