@@ -128,6 +128,8 @@ class JobKind(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate")
     LEARNING_AGREEMENT = "learning_agreement", _("Learning agreement")
     ATTENDANCE = "attendance", _("Attendance certificate")
+    GRANT_AGREEMENT = "grant_agreement", _("Participant's grant agreement")
+    APPRENTICE_AGREEMENT = "apprentice_agreement", _("Apprentice's mobility agreement")
     BUNDLE_ZIP = "bundle_zip", _("Certificates (ZIP)")
     BUNDLE_PDF = "bundle_pdf", _("Certificates (one PDF)")
 
@@ -214,7 +216,10 @@ class DocumentJob(QueuedWork):
                 condition=(
                     Q(kind="certificate", certificate__isnull=False)
                     | Q(kind="learning_agreement", agreement__isnull=False)
-                    | Q(kind="attendance", mobility__isnull=False)
+                    | Q(
+                        kind__in=["attendance", "grant_agreement", "apprentice_agreement"],
+                        mobility__isnull=False,
+                    )
                     | Q(kind__in=["bundle_zip", "bundle_pdf"], group__isnull=False)
                     | Q(kind__in=["bundle_zip", "bundle_pdf"], project__isnull=False)
                 ),

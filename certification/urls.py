@@ -40,6 +40,18 @@ urlpatterns = [
         views.attendance_request,
         name="attendance-request",
     ),
+    path(
+        "documents/mobility/<int:mobility_id>/grant-agreement/",
+        views.funding_document_request,
+        {"kind": "grant_agreement"},
+        name="grant-agreement-request",
+    ),
+    path(
+        "documents/mobility/<int:mobility_id>/apprentice-agreement/",
+        views.funding_document_request,
+        {"kind": "apprentice_agreement"},
+        name="apprentice-agreement-request",
+    ),
     path("documents/agreement/<int:agreement_id>/", views.agreement_pdf, name="agreement-pdf"),
     path("documents/group/<int:group_id>/certificates/", views.group_issue, name="group-issue"),
     path("documents/group/<int:group_id>/progress/", views.group_progress, name="group-progress"),

@@ -8,10 +8,14 @@ class MobilityConfig(AppConfig):
 
     def ready(self) -> None:
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
+        from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
+        from mobility.funding.privacy import FUNDING
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
+        from mobility.privacy.holders import holder_register
         from partners.emails.secrets import register_issuer
 
+        holder_register(FUNDING)  # the grant's signers and scans, in the archive and the erasure
         # Personal links and codes are made when their e-mail leaves, never stored.
         register_issuer("link", email_link_issue, shown_as=_("personal link"))
         register_issuer("code", email_code_issue, shown_as="······")

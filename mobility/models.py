@@ -5,6 +5,7 @@ from mobility.catalogue import models as catalogue  # noqa: F401
 from mobility.data import models as data  # noqa: F401
 from mobility.documents import models as documents  # noqa: F401
 from mobility.evaluations import models as evaluations  # noqa: F401
+from mobility.funding import models as funding  # noqa: F401
 from mobility.guests import models as guests  # noqa: F401
 from mobility.learners import models as learners  # noqa: F401
 from mobility.mobilities import models as mobilities  # noqa: F401

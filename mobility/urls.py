@@ -12,6 +12,7 @@ from mobility.agreements import urls as agreements
 from mobility.dashboard import urls as dashboard
 from mobility.dashboard import views as dashboard_views
 from mobility.documents import urls as documents
+from mobility.funding import urls as funding
 from mobility.groups import urls as groups
 from mobility.learners import urls as learners
 from mobility.mobilities import urls as mobilities
@@ -33,6 +34,7 @@ mobility_pages = [
     *dashboard.urlpatterns,
     *groups.urlpatterns,
     *projects.urlpatterns,
+    *funding.urlpatterns,
 ]
 
 partner_pages = [

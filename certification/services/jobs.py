@@ -116,6 +116,37 @@ def attendance_request(
         )
 
 
+def funding_document_request(
+    *, mobility: Mobility, kind: str, acting_user: User, request: HttpRequest | None = None
+) -> DocumentJob:
+    """The participant's grant agreement (once issued) or the apprentice's mobility agreement (once the
+    stay meets the law's limits), in the participant's language."""
+    from mobility.funding import selectors as funding
+
+    require_capability(acting_user, Capability.ISSUE_CERTIFICATES, mobility.centre_id)
+    if kind == JobKind.GRANT_AGREEMENT:
+        if not funding.grant_issued(mobility):
+            raise CertificationError(_("Issue the grant agreement first: its amounts are then frozen."))
+    elif kind == JobKind.APPRENTICE_AGREEMENT:
+        problems = funding.apprenticeship_check(mobility).problems
+        if problems:
+            raise CertificationError([message for _field, message in problems])
+    else:
+        raise CertificationError(_("Unknown document."))
+    with transaction.atomic():
+        duplicate = _pending_duplicate(kind=kind, mobility=mobility)
+        if duplicate:
+            return duplicate
+        return _job_create(
+            acting_user=acting_user,
+            request=request,
+            centre_id=mobility.centre_id,
+            kind=kind,
+            mobility=mobility,
+            language=ctx.document_language(mobility.participant.preferred_language),
+        )
+
+
 def bundle_request(
     *,
     kind: str,

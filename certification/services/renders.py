@@ -157,6 +157,17 @@ def _render(job: DocumentJob) -> documents.RenderedDocument:
             )
         name = f"attendance-{_slug(mobility.participant.last_name)}-{_slug(mobility.reference)}.pdf"
         return documents.render_attendance(context, filename=name)
+    if job.kind in (JobKind.GRANT_AGREEMENT, JobKind.APPRENTICE_AGREEMENT):
+        from certification.pdf import funding
+
+        mobility = mobility_for_certificate(mobility_id=job.mobility_id or 0)
+        slug = f"{_slug(mobility.participant.last_name)}-{_slug(mobility.reference)}.pdf"
+        with translation.override(job.language):
+            if job.kind == JobKind.GRANT_AGREEMENT:
+                context = funding.grant_agreement_context(mobility=mobility, language=job.language)
+                return funding.render_grant_agreement(context, filename=f"grant-agreement-{slug}")
+            context = funding.apprentice_agreement_context(mobility=mobility, language=job.language)
+            return funding.render_apprentice_agreement(context, filename=f"apprentice-agreement-{slug}")
     return _render_bundle(job)
 
 

@@ -102,6 +102,22 @@ def attendance_request(request: HttpRequest, mobility_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def funding_document_request(request: HttpRequest, mobility_id: int, kind: str) -> HttpResponse:
+    mobility = selectors.mobility_get_for_user(
+        user=staff_user(request), pk=mobility_id, capability=Capability.ISSUE_CERTIFICATES
+    )
+    try:
+        job = services.funding_document_request(
+            mobility=mobility, kind=kind, acting_user=staff_user(request), request=request
+        )
+    except ValidationError as error:
+        errors_to_messages(request, error)
+        return redirect_back(request, reverse("mobility:mobility-detail", args=[mobility.pk]))
+    return _job_started(request, job)
+
+
+@login_required
+@require_POST
 def group_issue(request: HttpRequest, group_id: int) -> HttpResponse:
     group = selectors.group_get_for_user(
         user=staff_user(request), pk=group_id, capability=Capability.ISSUE_CERTIFICATES

@@ -7,6 +7,7 @@ import random
 from mobility.catalogue import services as catalogue
 from mobility.demo import data
 from mobility.demo.data import REFERENTS
+from mobility.demo.funding import seed_grants, seed_rate_tables
 from mobility.demo.people import seed_employers, seed_hosts, seed_learners, seed_qualifications
 from mobility.demo.placements import seed_mobilities, seed_projects
 from mobility.mobilities.models import Mobility, MobilityStatus
@@ -32,6 +33,8 @@ def seed(context: dict) -> None:
         seed_learners(centre, data.LEARNERS_PER_CENTRE[centre.name], qualifications, employers, referent, rng)
         projects = seed_projects(centre, referent)
         seed_mobilities(centre, referent, hosts, projects, rng)
+        seed_rate_tables(network)
+        seed_grants(centre, referent)
     context.setdefault("notes", []).append(
         "  Demo learners, mobilities, groups and documents are in the three Valdoise centres and Norvelle."
     )

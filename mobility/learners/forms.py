@@ -36,6 +36,8 @@ class LearnerForm(forms.ModelForm):
         fields = list(LEARNER_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
+            "apprenticeship_start": DateInput(),
+            "apprenticeship_end": DateInput(),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "guardian_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
@@ -48,7 +50,10 @@ class LearnerForm(forms.ModelForm):
             _("Training"),
             ("qualification", "trade", "training_year", "position", "is_recent_graduate"),
         ),
-        (_("Sending employer"), ("employer", "employer_contact")),
+        (
+            _("Sending employer"),
+            ("employer", "employer_contact", "apprenticeship_start", "apprenticeship_end"),
+        ),
         (_("Support"), ("fewer_opportunities", "needs_adaptation")),
         (_("Guardian (for a minor)"), ("guardian_name", "guardian_email", "guardian_phone")),
     )

@@ -132,6 +132,13 @@ class Learner(TimeStamped):
         related_name="apprentices",
         verbose_name=_("employer contact"),
     )
+    apprenticeship_start = models.DateField(
+        _("apprenticeship contract starts"),
+        null=True,
+        blank=True,
+        help_text=_("For an apprentice's stay abroad."),
+    )
+    apprenticeship_end = models.DateField(_("apprenticeship contract ends"), null=True, blank=True)
     fewer_opportunities = models.BooleanField(_("participant with fewer opportunities"), default=False)
     needs_adaptation = models.BooleanField(
         _("needs an adaptation"),
@@ -209,6 +216,14 @@ class Learner(TimeStamped):
                 raise ValidationError(
                     {"guardian_email": _("A minor's guardian needs an e-mail address or a phone number.")}
                 )
+        if (
+            self.apprenticeship_start
+            and self.apprenticeship_end
+            and self.apprenticeship_end < self.apprenticeship_start
+        ):
+            raise ValidationError(
+                {"apprenticeship_end": _("The apprenticeship contract ends before it starts.")}
+            )
 
 
 #: What a referent records about a learner: the form, the API, the services and the archive use this list.
@@ -229,6 +244,8 @@ LEARNER_FIELDS = (
     "position",
     "employer",
     "employer_contact",
+    "apprenticeship_start",
+    "apprenticeship_end",
     "fewer_opportunities",
     "needs_adaptation",
     "is_recent_graduate",
