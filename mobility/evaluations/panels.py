@@ -43,7 +43,8 @@ def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]
         .order_by("-created_at")[:12]
     )
     live = {link.role: link for link in reversed(links) if link.revoked_at is None}
-    by_kind = {e.kind: e for e in Evaluation.objects.filter(mobility=mobility)}
+    # the page's mobility holds its evaluations already (``mobility_detail_for_user``)
+    by_kind = {e.kind: e for e in mobility.evaluations.all()}
     confirmation = HostConfirmation.objects.filter(mobility=mobility).first()
     roles = []
     for role in ROLE_ORDER:

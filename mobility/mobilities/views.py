@@ -226,16 +226,16 @@ def mobility_page(
     """The mobility page; a failed inline form comes back in ``forms`` with what was typed."""
     manage = can_manage(request, mobility.centre_id)
     agreement = mobility.agreement
-    versions = agreements_selectors.agreement_versions(mobility=mobility)
+    versions = list(mobility.agreements.all())  # prefetched with the mobility, latest first
     steps: OrderedDict[str, dict[str, Any]] = OrderedDict(
         (code, {"label": label, "items": []}) for code, label in Step.choices
     )
     for item in mobility.checklist_rows:
         steps.setdefault(item.step, {"label": item.step, "items": []})["items"].append(item)
     overdue = sum(1 for item in mobility.checklist_rows if item.is_overdue)
-    missing = documents_selectors.missing_documents(mobility=mobility)
+    missing = documents_selectors.missing_documents(mobility=mobility, documents=mobility.document_rows)
     blockers = (
-        services.confirmation_blockers(mobility=mobility)
+        services.confirmation_blockers(mobility=mobility, agreement=agreement, documents_missing=missing)
         if mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED)
         else []
     )
