@@ -42,7 +42,7 @@ DEFAULT = 20
 
 CEILINGS: dict[str, int] = {
     # the pages that show a mobility's whole situation on one screen
-    "mobility:mobility-detail": 28,
+    "mobility:mobility-detail": 20,
     "dashboard": 17,
     "mobility:learner-detail": 24,
     "mobility:group-detail": 24,

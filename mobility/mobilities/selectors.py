@@ -99,7 +99,9 @@ def mobility_list_for_user(
     ).order_by(*MOBILITY_ORDERINGS.get(ordering, MOBILITY_ORDERINGS["-start"]))
 
 
-def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
+def mobility_get_for_user(*, user: Any, pk: Any, also: tuple[str, ...] = ()) -> Mobility:
+    """One mobility of the user's centres with its learner, centre and partners; ``also``: more
+    one-to-one relations read in the same query."""
     try:
         return (
             Mobility.objects.filter(centre_id__in=_centres(user))
@@ -116,6 +118,7 @@ def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
                 "host_tutor",
                 "project",
                 "group",
+                *also,
             )
             .get(pk=int(pk))
         )
@@ -127,8 +130,10 @@ def mobility_detail_for_user(*, user: Any, pk: Any) -> Mobility:
     """A mobility with everything its page shows, in a fixed number of queries, fetched once and
     shared by every section of the page: its agreement versions (``mobility.agreements.all()``, the
     latest first, the current one with its units, signatures and outcomes), checklist, follow-ups,
-    documents and evaluations (``mobility.evaluations.all()`` and ``evaluation_rows`` by kind)."""
-    mobility = mobility_get_for_user(user=user, pk=pk)
+    documents and evaluations (``mobility.evaluations.all()`` and ``evaluation_rows`` by kind), the
+    host's confirmation and the employer's feedback."""
+    # the host's answer and the employer's feedback (one each at most) ride along in the same query
+    mobility = mobility_get_for_user(user=user, pk=pk, also=("host_confirmation", "employer_feedback"))
     prefetch_related_objects(
         [mobility],
         Prefetch("agreements", queryset=LearningAgreement.objects.order_by("-version")),
