@@ -42,8 +42,8 @@ DEFAULT = 20
 
 CEILINGS: dict[str, int] = {
     # the pages that show a mobility's whole situation on one screen
-    "mobility:mobility-detail": 20,
-    "dashboard": 17,
+    "mobility:mobility-detail": 19,
+    "dashboard": 14,
     "mobility:learner-detail": 24,
     "mobility:group-detail": 24,
     "mobility:project-detail": 22,
