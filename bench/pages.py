@@ -14,6 +14,7 @@ from mobility.mobilities.models import Mobility
 from partners.accounts.models import User
 from partners.directory.models import Organisation, OrganisationKind
 
+from . import capacity
 from .web import Client, load, signed_in_session, summary_ms
 
 SEARCHES = ("Martin", "Léa", "Dubois", "Valencia", "Hugo Petit", "boulangerie", "Leipzig", "García")
@@ -41,10 +42,21 @@ def paths_for(centre: Organisation) -> dict[str, list[str]]:
     }
 
 
-def bench_pages(*, port: int, clients: int, requests: int, rounds: int, log) -> dict[str, float]:
+def bench_pages(
+    *,
+    port: int,
+    clients: int,
+    requests: int,
+    rounds: int,
+    log,
+    capacity_clients: int = 16,
+    capacity_seconds: float = 20.0,
+    cpu_repeat: int = 20,
+) -> dict[str, float]:
     centre = page_centre()
     referent = User.objects.get(email=f"referent{centre.pk}@scale.example")
-    browsers = [Client(port=port, session_key=signed_in_session(referent)) for _ in range(clients)]
+    session_key = signed_in_session(referent)
+    browsers = [Client(port=port, session_key=session_key) for _ in range(clients)]
     paths = paths_for(centre)
     # a running server has loaded its code and templates and holds its database connections
     for kind_paths in paths.values():
@@ -68,4 +80,24 @@ def bench_pages(*, port: int, clients: int, requests: int, rounds: int, log) -> 
         results[f"page_p95_ratio_{kind}"] = round(summaries[kind]["p95"] / trivial, 1)
     results["search_p95_ms"] = summaries["search"]["p95"]
     results["search_p95_ratio"] = round(summaries["search"]["p95"] / trivial, 1)
+    results.update(
+        capacity.bench_capacity(
+            port=port,
+            session_key=session_key,
+            paths=paths,
+            pages=PAGES,
+            clients=capacity_clients,
+            seconds=capacity_seconds,
+            log=log,
+        )
+    )
+    results.update(
+        capacity.bench_cpu(
+            session_key=session_key, paths=paths, kinds=("trivial", *PAGES, "search"), repeat=cpu_repeat
+        )
+    )
+    log(
+        "cpu per request (ms, in-process): "
+        + ", ".join(f"{k[7:]} {v}" for k, v in results.items() if k.startswith("cpu_ms_"))
+    )
     return results

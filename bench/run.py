@@ -53,6 +53,9 @@ class Sizes:
     page_clients: int
     page_requests: int
     page_rounds: int
+    capacity_clients: int = 16
+    capacity_seconds: float = 20.0
+    cpu_repeat: int = 20
 
 
 FULL = Sizes(
@@ -74,6 +77,8 @@ QUICK = Sizes(
     page_clients=4,
     page_requests=40,
     page_rounds=1,
+    capacity_seconds=8.0,
+    cpu_repeat=8,
 )
 
 
@@ -148,6 +153,9 @@ def run_sections(sections: tuple[str, ...], sizes: Sizes, port: int, results: di
             requests=sizes.page_requests,
             rounds=sizes.page_rounds,
             log=log,
+            capacity_clients=sizes.capacity_clients,
+            capacity_seconds=sizes.capacity_seconds,
+            cpu_repeat=sizes.cpu_repeat,
         )
 
     def data_figures() -> dict:

@@ -70,6 +70,12 @@ def mobility_for_certificate(*, mobility_id: int) -> Mobility:
     return _mobility_document_queryset().get(pk=mobility_id)
 
 
+def mobilities_for_certificates(*, mobility_ids: list[int]) -> dict[int, Mobility]:
+    """Many mobilities with everything their documents print, in the queries of one (the joins and
+    one query per related list for the whole batch): a group's certificates issued set by set."""
+    return {m.pk: m for m in _mobility_document_queryset().filter(pk__in=mobility_ids)}
+
+
 def mobility_get_for_user(*, user: User, pk: int, capability: Capability = Capability.VIEW) -> Mobility:
     """A mobility of the user's centres (404 otherwise), if they hold ``capability`` there (403)."""
     centre_ids = _centres(user, capability)

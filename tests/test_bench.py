@@ -52,3 +52,25 @@ def test_the_readme_explains_every_figure_and_gives_results():
     for name in run.HEADLINE:
         assert f"`{name}`" in readme, name
     assert "## Latest results" in readme and "RESULTS" not in readme
+
+
+def test_the_capacity_run_mixes_the_four_pages_in_turn():
+    from bench import capacity
+
+    paths = [f"{kind}{i}" for kind in "abcd" for i in range(3)]
+    mixed = [paths[i] for i in capacity._interleaved(len(paths), 4)]
+    assert mixed[:4] == ["a0", "b0", "c0", "d0"] and sorted(mixed) == sorted(paths)
+
+
+def test_the_page_section_reports_capacity_and_cpu_figures():
+    source = (ROOT / "bench" / "pages.py").read_text(encoding="utf-8")
+    assert "bench_capacity" in source and "bench_cpu" in source
+    readme = (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+    for name in (
+        "capacity_pages_per_s",
+        "capacity_trivial_per_s",
+        "capacity_ratio",
+        "capacity_errors",
+        "cpu_ms_",
+    ):
+        assert f"`{name}" in readme, name

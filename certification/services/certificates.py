@@ -69,8 +69,12 @@ def _create_certificate(
     acting_user: User | None,
     reason: str = "",
     request: HttpRequest | None = None,
+    read: Mobility | None = None,
 ) -> Certificate:
-    full = mobility_for_certificate(mobility_id=mobility.pk)
+    # ``read``: the mobility with what its certificate prints, read with its batch (a group's issue);
+    # used only while the row locked for the issue is still the one it was read from
+    fresh = read is not None and read.pk == mobility.pk and read.updated_at == mobility.updated_at
+    full = read if fresh else mobility_for_certificate(mobility_id=mobility.pk)
     blockers = certificate_blockers(mobility=full)
     if blockers:
         raise CertificationError(blockers[0])
@@ -147,9 +151,11 @@ def certificate_issue(
     languages: list[str] | None = None,
     bilingual: bool = False,
     request: HttpRequest | None = None,
+    read: Mobility | None = None,
 ) -> Certificate:
     """Issues the certificate of an evaluated mobility; a second request while it renders returns
-    the same certificate (a double click issues one)."""
+    the same certificate (a double click issues one). ``read``: the mobility with what its certificate
+    prints, when the caller read it with others (``mobilities_for_certificates``)."""
     require_capability(acting_user, Capability.ISSUE_CERTIFICATES, mobility.centre_id)
     with transaction.atomic():
         locked = (
@@ -172,6 +178,7 @@ def certificate_issue(
             languages=_languages_for(locked, languages, bilingual),
             acting_user=acting_user,
             request=request,
+            read=read,
         )
 
 

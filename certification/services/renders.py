@@ -88,7 +88,13 @@ def document_job_run(*, job_id: int) -> DocumentJob | None:
 
 def _run_locked(job_id: int) -> DocumentJob | None:
     with transaction.atomic():
-        job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
+        # the certificate's frozen content and credential read with the job (what the render prints)
+        job = (
+            DocumentJob.objects.select_for_update(of=("self",))
+            .select_related("certificate")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None or job.status in (JobStatus.READY, JobStatus.FAILED):
             return job
         if job.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS:
@@ -135,7 +141,7 @@ def _record_failure(job: DocumentJob, exc: Exception, *, permanent: bool) -> Non
 
 def _render(job: DocumentJob) -> documents.RenderedDocument:
     if job.kind == JobKind.CERTIFICATE:
-        certificate = Certificate.objects.get(pk=job.certificate_id or 0)
+        certificate = job.certificate if job.certificate_id else Certificate.objects.get(pk=0)
         return documents.render_certificate(certificate.content, certificate.credential)
     if job.kind == JobKind.LEARNING_AGREEMENT:
         agreement = (
@@ -179,7 +185,12 @@ def _store(job: DocumentJob, rendered: documents.RenderedDocument) -> DocumentJo
             return job
         certificate = None
         if job.certificate_id:
-            certificate = Certificate.objects.select_for_update().get(pk=job.certificate_id)
+            # the row is locked and marked ready: its content (rendered already) is not read again
+            certificate = (
+                Certificate.objects.select_for_update()
+                .defer("content", "credential")
+                .get(pk=job.certificate_id)
+            )
             name = f"certificates/{job.centre_id}/{certificate.number}.pdf"
         else:
             name = f"documents/{job.centre_id}/{job.pk}/{rendered.filename}"

@@ -14,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Window,
 )
 from django.utils import timezone
 
@@ -31,20 +32,28 @@ def _centres(user: Any) -> frozenset[int]:
 
 
 # --- Dashboard --------------------------------------------------------------------------------
+#: How many of the next 45 days' departures the dashboard reads: its 20 of the next 30 days and the
+#: first 60 planned or confirmed, whose documents it checks (drafts between them included).
+UPCOMING_READ = 200
+
+
 def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any]:
     """What a referent needs to see first: departures, who is abroad, what is late or awaited."""
     today = today or timezone.localdate()
     centres = _centres(user)
     mobilities = Mobility.objects.filter(centre_id__in=centres)
-    departures = list(
+    # The departures of the next 30 days and those of the next 45 whose documents are checked, in one
+    # query: the next 45 days' departures, in order (enough of them for both lists).
+    upcoming = list(
         mobilities.filter(
             planned_start__gte=today,
-            planned_start__lte=today + timedelta(days=30),
+            planned_start__lte=today + timedelta(days=45),
             status__in=[MobilityStatus.PLANNED, MobilityStatus.CONFIRMED, MobilityStatus.DRAFT],
         )
         .select_related("participant", "host_organisation", "activity_type")
-        .order_by("planned_start", "id")[:20]
+        .order_by("planned_start", "id")[:UPCOMING_READ]
     )
+    departures = [m for m in upcoming if m.planned_start <= today + timedelta(days=30)][:20]
     abroad_by_country = list(
         mobilities.filter(status=MobilityStatus.IN_PROGRESS, direction="outgoing")
         .values("host_country")
@@ -68,7 +77,12 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
     # column: ordered by the column, PostgreSQL walks the due-date index of every centre's items
     # (700,000 in a national network) looking for this centre's first 15 (bench/README.md, "Findings").
     due_order = (ExpressionWrapper(F("due_date") + 0, output_field=DateField()), "id")
-    first_ids = list(overdue_qs.order_by(*due_order).values_list("pk", flat=True)[:15])
+    # each of the first 15 carries the count of them all (COUNT(*) OVER ()): one query, not two
+    first = list(
+        overdue_qs.annotate(total=Window(Count("pk"))).order_by(*due_order).values_list("pk", "total")[:15]
+    )
+    first_ids = [pk for pk, _total in first]
+    overdue_total = first[0][1] if first else 0
     overdue = list(
         ChecklistItem.objects.filter(pk__in=first_ids)
         .select_related("mobility", "mobility__participant", "template")
@@ -83,25 +97,25 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
     awaiting_qs = mobilities.filter(status=MobilityStatus.COMPLETED)
     awaiting_evaluation = list(
         awaiting_qs.annotate(
+            total=Window(Count("pk")),
             submitted=Exists(
                 Evaluation.objects.filter(
                     mobility=OuterRef("pk"), kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED
                 )
-            )
+            ),
         )
         .select_related("participant", "host_tutor")
         .order_by("planned_end", "id")[:15]
     )
     to_certify_qs = mobilities.filter(status=MobilityStatus.EVALUATED)
-    to_certify = list(to_certify_qs.select_related("participant").order_by("planned_end", "id")[:15])
-    soon = mobilities.filter(
-        status__in=[MobilityStatus.PLANNED, MobilityStatus.CONFIRMED],
-        planned_start__lte=today + timedelta(days=45),
-        planned_start__gte=today,
-    ).select_related("activity_type", "participant")
+    to_certify = list(
+        to_certify_qs.annotate(total=Window(Count("pk")))
+        .select_related("participant")
+        .order_by("planned_end", "id")[:15]
+    )
     missing = []
     required_by_type: dict[int, list[DocumentType]] = {}
-    soon_list = list(soon.order_by("planned_start", "id")[:60])
+    soon_list = [m for m in upcoming if m.status != MobilityStatus.DRAFT][:60]
     if soon_list:
         type_ids = {m.activity_type_id for m in soon_list}
         for at in ActivityType.objects.filter(pk__in=type_ids).prefetch_related("required_documents"):
@@ -133,14 +147,12 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
         "abroad_by_country": abroad_by_country,
         "abroad_total": sum(row["count"] for row in abroad_by_country),
         "overdue": overdue,
-        "overdue_total": overdue_qs.count(),
+        "overdue_total": overdue_total,
         "missed_followups": missed_followups,
         "awaiting_evaluation": awaiting_evaluation,
-        "awaiting_evaluation_total": awaiting_qs.count()
-        if len(awaiting_evaluation) == 15
-        else len(awaiting_evaluation),
+        "awaiting_evaluation_total": awaiting_evaluation[0].total if awaiting_evaluation else 0,
         "to_certify": to_certify,
-        "to_certify_total": to_certify_qs.count() if len(to_certify) == 15 else len(to_certify),
+        "to_certify_total": to_certify[0].total if to_certify else 0,
         "missing_documents": missing[:15],
         "missing_documents_total": len(missing),
     }

@@ -30,18 +30,30 @@ def document_get_for_user(*, user: Any, pk: Any) -> Document:
         raise hidden(Document, pk) from exc
 
 
-def missing_documents(*, mobility: Mobility) -> list[DocumentType]:
-    """Documents the activity type requires before confirmation that are not uploaded yet."""
+def missing_documents(*, mobility: Mobility, documents: list[Document] | None = None) -> list[DocumentType]:
+    """Documents the activity type requires before confirmation that are not uploaded yet.
+
+    ``documents``: the learner's documents for this mobility or for every mobility, when the caller
+    holds them already (the mobility page's ``document_rows``)."""
     required = list(mobility.activity_type.required_documents.all())
     if not required:
         return []
     minor = mobility.participant.is_minor_on(mobility.planned_start)
-    present = set(
-        Document.objects.filter(learner_id=mobility.participant_id)
-        .filter(Q(mobility=mobility) | Q(mobility__isnull=True))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=mobility.planned_end))
-        .values_list("document_type_id", flat=True)
-    )
+    if documents is not None:
+        present = {
+            d.document_type_id
+            for d in documents
+            if d.learner_id == mobility.participant_id
+            and (d.mobility_id == mobility.pk or d.mobility_id is None)
+            and (d.valid_until is None or d.valid_until >= mobility.planned_end)
+        }
+    else:
+        present = set(
+            Document.objects.filter(learner_id=mobility.participant_id)
+            .filter(Q(mobility=mobility) | Q(mobility__isnull=True))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=mobility.planned_end))
+            .values_list("document_type_id", flat=True)
+        )
     return [t for t in required if t.pk not in present and (minor or not t.required_for_minors_only)]
 
 

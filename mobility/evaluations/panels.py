@@ -30,7 +30,27 @@ from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 from partners.emails.models import OutboundEmail
 
+#: How many messages the mobility page lists (``mobility.mobilities.selectors.mobility_emails``).
+MOBILITY_EMAILS_SHOWN = 50
+
 ROLE_ORDER = (GuestRole.TUTOR, GuestRole.LEARNER, GuestRole.EMPLOYER)
+
+
+def _one_to_one(mobility: Mobility, name: str, model: Any) -> Any:
+    """The mobility's row of a one-to-one relation, or None: the one the page's query read along
+    (``mobility_detail_for_user``), else read now."""
+    related = getattr(Mobility, name).related
+    if related.is_cached(mobility):
+        return related.get_cached_value(mobility)
+    return model.objects.filter(mobility=mobility).first()
+
+
+def _email_count(mobility: Mobility, emails: Any) -> int:
+    """How many messages the outbox holds: counted from the page's own list when it holds them all."""
+    rows = getattr(mobility, "email_rows", None)
+    if rows is not None and len(rows) < MOBILITY_EMAILS_SHOWN:
+        return len(rows)
+    return emails.count()
 
 
 def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]:
@@ -43,8 +63,9 @@ def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]
         .order_by("-created_at")[:12]
     )
     live = {link.role: link for link in reversed(links) if link.revoked_at is None}
-    by_kind = {e.kind: e for e in Evaluation.objects.filter(mobility=mobility)}
-    confirmation = HostConfirmation.objects.filter(mobility=mobility).first()
+    # the page's mobility holds its evaluations already (``mobility_detail_for_user``)
+    by_kind = {e.kind: e for e in mobility.evaluations.all()}
+    confirmation = _one_to_one(mobility, "host_confirmation", HostConfirmation)
     roles = []
     for role in ROLE_ORDER:
         try:
@@ -88,14 +109,14 @@ def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]
         or mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED, MobilityStatus.CONFIRMED),
         "tutor_evaluation": by_kind.get(EvaluationKind.TUTOR),
         "self_assessment": by_kind.get(EvaluationKind.SELF),
-        "employer_feedback": EmployerFeedback.objects.filter(mobility=mobility).first(),
+        "employer_feedback": _one_to_one(mobility, "employer_feedback", EmployerFeedback),
         "recognitions": list(
             Recognition.objects.filter(mobility=mobility).select_related("unit", "decided_by")
         ),
         "after_return": mobility.status in evaluations.AFTER_RETURN,
         "pending": pending,
         "reminders": reminders[:6],
-        "email_count": emails.count(),
+        "email_count": _email_count(mobility, emails),
         "can_manage": access.can(Capability.MANAGE_LEARNERS, mobility.centre_id),
         "can_review": access.can(Capability.VALIDATE_EVALUATIONS, mobility.centre_id),
         "cancelled": mobility.status == MobilityStatus.CANCELLED,

@@ -9,11 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
+    Prefetch,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 
-from mobility.agreements.selectors import agreement_current
+from mobility.agreements.models import LearningAgreement
 from mobility.documents.models import Document
 from mobility.mobilities.models import Mobility
 from partners.accounts.access import get_access, hidden
@@ -97,7 +99,9 @@ def mobility_list_for_user(
     ).order_by(*MOBILITY_ORDERINGS.get(ordering, MOBILITY_ORDERINGS["-start"]))
 
 
-def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
+def mobility_get_for_user(*, user: Any, pk: Any, also: tuple[str, ...] = ()) -> Mobility:
+    """One mobility of the user's centres with its learner, centre and partners; ``also``: more
+    one-to-one relations read in the same query."""
     try:
         return (
             Mobility.objects.filter(centre_id__in=_centres(user))
@@ -114,6 +118,7 @@ def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
                 "host_tutor",
                 "project",
                 "group",
+                *also,
             )
             .get(pk=int(pk))
         )
@@ -122,9 +127,22 @@ def mobility_get_for_user(*, user: Any, pk: Any) -> Mobility:
 
 
 def mobility_detail_for_user(*, user: Any, pk: Any) -> Mobility:
-    """A mobility with everything its page shows, in a fixed number of queries."""
-    mobility = mobility_get_for_user(user=user, pk=pk)
-    mobility.agreement = agreement_current(mobility=mobility)
+    """A mobility with everything its page shows, in a fixed number of queries, fetched once and
+    shared by every section of the page: its agreement versions (``mobility.agreements.all()``, the
+    latest first, the current one with its units, signatures and outcomes), checklist, follow-ups,
+    documents and evaluations (``mobility.evaluations.all()`` and ``evaluation_rows`` by kind), the
+    host's confirmation and the employer's feedback."""
+    # the host's answer and the employer's feedback (one each at most) ride along in the same query
+    mobility = mobility_get_for_user(user=user, pk=pk, also=("host_confirmation", "employer_feedback"))
+    prefetch_related_objects(
+        [mobility],
+        Prefetch("agreements", queryset=LearningAgreement.objects.order_by("-version")),
+        "evaluations",
+    )
+    versions = list(mobility.agreements.all())
+    mobility.agreement = versions[0] if versions else None
+    if mobility.agreement is not None:
+        prefetch_related_objects([mobility.agreement], "units", "signatures", "outcomes__unit")
     mobility.checklist_rows = list(
         mobility.checklist.select_related("done_by", "document_type", "template").order_by(
             "due_date", "order", "id"
@@ -208,14 +226,22 @@ def organisation_hosted_mobilities(
 
 
 # --- History ----------------------------------------------------------------------------------
+def _ids(related: Any) -> list[str]:
+    return [str(i) for i in related.values_list("pk", flat=True)]
+
+
 def mobility_history(*, mobility: Mobility, agreement_ids: list[int], limit: int = 200) -> list[AuditEntry]:
     """Audit entries about the mobility, its agreement versions, tasks, follow-ups, evaluations and
     documents. Documents are found by the mobility their entry names, so that a deleted one still shows.
     """
     pk = str(mobility.pk)
-    checklist_ids = [str(i) for i in mobility.checklist.values_list("pk", flat=True)]
-    followup_ids = [str(i) for i in mobility.followups.values_list("pk", flat=True)]
-    evaluation_ids = [str(i) for i in mobility.evaluations.values_list("pk", flat=True)]
+    # the rows the page fetched already (``mobility_detail_for_user``), else their ids
+    rows = getattr(mobility, "checklist_rows", None)
+    checklist_ids = [str(i.pk) for i in rows] if rows is not None else _ids(mobility.checklist)
+    rows = getattr(mobility, "followup_rows", None)
+    followup_ids = [str(i.pk) for i in rows] if rows is not None else _ids(mobility.followups)
+    rows = getattr(mobility, "evaluation_rows", None)
+    evaluation_ids = [str(i.pk) for i in rows.values()] if rows is not None else _ids(mobility.evaluations)
     targets = (
         Q(target_type="mobility.Mobility", target_id=pk)
         | Q(target_type="mobility.LearningAgreement", target_id__in=[str(i) for i in agreement_ids])

@@ -236,8 +236,16 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def confirmation_blockers(*, mobility: Mobility) -> list[str]:
-    """What stands between a mobility and its confirmation, in words a referent understands."""
+_FETCH: Any = object()
+
+
+def confirmation_blockers(
+    *, mobility: Mobility, agreement: Any = _FETCH, documents_missing: list[Any] | None = None
+) -> list[str]:
+    """What stands between a mobility and its confirmation, in words a referent understands.
+
+    ``agreement`` (the current version, or None) and ``documents_missing`` (the missing documents): when the
+    caller read them already in this request, as the mobility page does."""
     from mobility.agreements.selectors import agreement_current
     from mobility.documents.selectors import missing_documents
     from mobility.learners.selectors import learner_has_consent
@@ -247,7 +255,8 @@ def confirmation_blockers(*, mobility: Mobility) -> list[str]:
         blockers.append(_("Choose the host organisation."))
     if not mobility.host_tutor_id:
         blockers.append(_("Appoint a host tutor: a mobility cannot be confirmed without one."))
-    agreement = agreement_current(mobility=mobility)
+    if agreement is _FETCH:
+        agreement = agreement_current(mobility=mobility)
     # Counted again, not read from the status set at the last signature: an intermediary added
     # since, or dates moved so that the learner leaves as a minor, call for one more signature.
     missing_parties = agreement_missing_parties(agreement=agreement) if agreement is not None else []
@@ -264,7 +273,7 @@ def confirmation_blockers(*, mobility: Mobility) -> list[str]:
         learner=participant, mobility=mobility
     ):
         blockers.append(_("Record the parental consent: the participant is a minor on departure."))
-    for doc_type in missing_documents(mobility=mobility):
+    for doc_type in missing_documents(mobility=mobility) if documents_missing is None else documents_missing:
         blockers.append(_("Upload the document: %(type)s.") % {"type": doc_type.label})
     return blockers
 

@@ -220,30 +220,39 @@ def _sign_forms(agreement: Any, mobility: Any, overrides: dict[str, SignatureFor
     return rows
 
 
+def _choices_from(field: Any, rows: list[Any]) -> None:
+    """A model choice field's options from rows the page read already (the same rows its queryset
+    would give, in the same order), so that drawing the form costs no query. Validation still goes
+    through the field's queryset."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [(row.pk, field.label_from_instance(row)) for row in rows]
+
+
 def mobility_page(
     request: AuthenticatedRequest, mobility: Any, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     """The mobility page; a failed inline form comes back in ``forms`` with what was typed."""
     manage = can_manage(request, mobility.centre_id)
     agreement = mobility.agreement
-    versions = agreements_selectors.agreement_versions(mobility=mobility)
+    versions = list(mobility.agreements.all())  # prefetched with the mobility, latest first
     steps: OrderedDict[str, dict[str, Any]] = OrderedDict(
         (code, {"label": label, "items": []}) for code, label in Step.choices
     )
     for item in mobility.checklist_rows:
         steps.setdefault(item.step, {"label": item.step, "items": []})["items"].append(item)
     overdue = sum(1 for item in mobility.checklist_rows if item.is_overdue)
-    missing = documents_selectors.missing_documents(mobility=mobility)
+    missing = documents_selectors.missing_documents(mobility=mobility, documents=mobility.document_rows)
     blockers = (
-        services.confirmation_blockers(mobility=mobility)
+        services.confirmation_blockers(mobility=mobility, agreement=agreement, documents_missing=missing)
         if mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED)
         else []
     )
     entries = selectors.mobility_history(mobility=mobility, agreement_ids=[v.pk for v in versions])
+    document_types = list(catalogue_selectors.document_type_list())  # a small catalogue, read once
     history = describe(
         entries,
         checklist={str(i.pk): i for i in mobility.checklist_rows},
-        document_types={t.code: t.label for t in catalogue_selectors.document_type_list()},
+        document_types={t.code: t.label for t in document_types},
     )
     transitions = []
     for target in services.TRANSITIONS.get(mobility.status, ()):
@@ -260,6 +269,8 @@ def mobility_page(
                 or TransitionForm(prefix=f"to-{target}", initial={"to_status": target}),
             }
         )
+    # the outbox's latest messages, shown below and counted by the outside panel
+    mobility.email_rows = selectors.mobility_emails(mobility=mobility)
     context = {
         "mobility": mobility,
         "learner": mobility.participant,
@@ -279,16 +290,22 @@ def mobility_page(
         "transitions": [t for t in transitions if not t["needs_reason"]],
         "reason_transitions": [t for t in transitions if t["needs_reason"]],
         "history": history,
-        "emails": selectors.mobility_emails(mobility=mobility),
+        "emails": mobility.email_rows,
         "is_minor": mobility.participant.is_minor_on(mobility.planned_start),
         "transition_error": forms.get("transition_error"),
     }
     if manage:
         context["checklist_form"] = forms.get("checklist_form") or ChecklistAddForm()
-        context["followup_form"] = forms.get("followup_form") or FollowUpForm(mobility=mobility)
-        context["document_form"] = forms.get("document_form") or DocumentForm(
+        followup_form = forms.get("followup_form") or FollowUpForm(mobility=mobility)
+        _choices_from(
+            followup_form.fields["followup"], [f for f in mobility.followup_rows if f.done_on is None]
+        )
+        context["followup_form"] = followup_form
+        document_form = forms.get("document_form") or DocumentForm(
             initial={"document_type": missing[0].pk if missing else None}
         )
+        _choices_from(document_form.fields["document_type"], document_types)
+        context["document_form"] = document_form
     return render(request, "mobility/mobility_detail.html", context, status=status)
 
 

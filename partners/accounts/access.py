@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from partners.accounts.roles import Capability, Role, capabilities_of
@@ -81,7 +82,8 @@ NO_ACCESS = Access(user_id=None)
 
 
 def get_access(user: Any) -> Access:
-    """The user's access, memoised on the user object for the rest of the request (two queries)."""
+    """The user's access, memoised on the user object for the rest of the request (two queries:
+    the memberships, then the organisations under them)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_ACCESS
     cached = getattr(user, CACHE_ATTR, None)
@@ -113,11 +115,12 @@ def _compute(user: Any) -> Access:
     if not memberships:
         return Access(user_id=user.pk)
     roots = {network_id or org_id for org_id, network_id, *_ in memberships}
+    # the networks themselves and every tenant organisation under them, in one query
     tree = list(
-        Organisation.objects.filter(kind__in=TENANT_KINDS)
-        .filter(network_id__in=roots)
+        Organisation.objects.filter(Q(kind__in=TENANT_KINDS, network_id__in=roots) | Q(id__in=roots))
+        .order_by()
         .values_list("id", "parent_id", "kind")
-    ) + list(Organisation.objects.filter(id__in=roots).values_list("id", "parent_id", "kind"))
+    )
     children: dict[int | None, list[int]] = defaultdict(list)
     kinds: dict[int, str] = {}
     for org_id, parent_id, kind in tree:

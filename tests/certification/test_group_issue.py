@@ -170,3 +170,27 @@ def test_a_failed_run_is_shown_on_the_group_with_its_reason(client_of, referent_
     assert response.status_code == 200
     text = " ".join(response.content.decode().split())
     assert "could not all be issued: The disk is full." in text
+
+
+@pytest.mark.django_db
+def test_a_group_is_read_for_its_certificates_set_by_set_not_one_by_one(referent_a, centre_a, large):
+    """What the certificates print (agreements, evaluations, recognitions…) is read once per batch of
+    ``ISSUE_BATCH`` mobilities: the queries per certificate are the certificate's own rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def issue(count):
+        group = _group(centre_a, count=count)
+        _certificates, issue = services.group_certificates_request(group=group, acting_user=referent_a)
+        with CaptureQueriesContext(connection) as captured:
+            services_issuing.group_issue_run(issue_id=issue.pk)
+        assert Certificate.objects.filter(mobility__group=group).count() == count
+        reads = [q for q in captured.captured_queries if 'FROM "mobility_recognition"' in q["sql"]]
+        return len(captured), len(reads)
+
+    few, few_reads = issue(2)
+    many, many_reads = issue(6)
+    assert few_reads == many_reads == 1
+    per_certificate = (many - few) / 4
+    print(f"queries: 2 certificates {few}, 6 certificates {many}, {per_certificate} per certificate")
+    assert per_certificate <= 16, per_certificate

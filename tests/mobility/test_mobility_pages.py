@@ -510,3 +510,18 @@ def test_a_host_of_another_network_is_not_a_choice(client_of, referent_a, learne
     assert {"host_organisation", "host_tutor"} <= set(response.context["form"].errors)
     options = client_of(referent_a).get(f"/contacts/options/?host_organisation={foreign.pk}&role=tutor")
     assert tutor.last_name.encode() not in options.content
+
+
+def test_the_mobility_page_with_a_signed_agreement_keeps_to_its_budget(
+    client_of, referent_a, agreement, mobility, django_assert_max_num_queries
+):
+    """The budget of ``tests/test_query_budgets.py``, with an agreement version (its units,
+    signatures and outcomes: three queries more), a document and a follow-up."""
+    client = client_of(referent_a)
+    _fill(mobility, referent_a, documents=2, followups=1)
+    agreements_services.agreement_sign(
+        agreement=agreement, party=Party.LEARNER, signer_name="Léa", method="in_app", acting_user=referent_a
+    )
+    client.get(f"/mobilities/{mobility.pk}/")
+    with django_assert_max_num_queries(22):
+        assert client.get(f"/mobilities/{mobility.pk}/").status_code == 200
