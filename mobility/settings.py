@@ -42,6 +42,15 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or [_required("ALLOWED_HOSTS")]
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not DEBUG:
+    # Certificates freeze this address in their QR code and credential: never a default.
+    from mobility.site.addresses import site_url_problem
+
+    _site_url_problem = site_url_problem(
+        env("SITE_URL", default=""), plain_http_allowed=not env.bool("SECURE_SSL_REDIRECT", default=True)
+    )
+    if _site_url_problem:
+        raise ImproperlyConfigured(f"SITE_URL: {_site_url_problem} (see README, Configuration).")
 
 # The reverse proxies in front of the web server, as addresses or CIDR networks. X-Forwarded-For
 # is believed only as far as they wrote it (partners/http.py): the client is the right-most
