@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from certification import credentials
+from certification.pdf.display import display_image
 from certification.pdf.html import PdfAttachment, html_to_pdf, logo_data_uri, qr_svg, render_html, sha256_of
 from mobility.evaluations.models import CEFR_SKILLS
 
@@ -215,8 +216,15 @@ def render_certificate(content: dict[str, Any], credential: dict[str, Any]) -> R
 
 
 def certificate_credential(content: dict[str, Any], *, issued_at_iso: str) -> dict[str, Any]:
+    languages = content.get("languages") or ["en"]
+    with translation.override(languages[0]):
+        cefr_labels = {code: str(label) for code, label in CEFR_SKILLS}
     return credentials.build_credential(
-        content, issued_at=issued_at_iso, verify_url=verification_url(content["number"])
+        content,
+        issued_at=issued_at_iso,
+        verify_url=verification_url(content["number"]),
+        display_image=display_image(content),
+        cefr_labels=cefr_labels,
     )
 
 
