@@ -285,7 +285,8 @@ def build_credential(
     """The European Digital Credential of a certificate's frozen content.
 
     ``display_image``: the base64 PNG the EU's viewer shows; ``cefr_labels``: the CEFR skills'
-    names in the first language; ``status``: the ``credentialStatus`` entry.
+    names in the first language; ``status``: the ``credentialStatus`` entry (the profile wants the
+    address of the published status as an ``xsd:anyURI`` literal).
     """
     languages: list[str] = content["languages"]
     primary = languages[0]

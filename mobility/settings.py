@@ -493,6 +493,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- The centre's electronic seal (certification/seal.py; README, "Sealing and signing") -------
+# A PKCS#12 file and its password, or a PEM certificate (chain after it) and key; none: a
+# demonstration seal generated under SEAL_DIR, named as such on every document it seals.
+SEAL_PKCS12_FILE = env("SEAL_PKCS12_FILE", default="")
+SEAL_PKCS12_PASSWORD = env("SEAL_PKCS12_PASSWORD", default="")
+SEAL_CERT_FILE = env("SEAL_CERT_FILE", default="")
+SEAL_KEY_FILE = env("SEAL_KEY_FILE", default="")
+SEAL_KEY_PASSWORD = env("SEAL_KEY_PASSWORD", default="")
+SEAL_DIR = env("SEAL_DIR", default=str(VAR_DIR / "seal"))
+
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -310,6 +310,8 @@ def certificate_content(
                 "position": host_signer[1],
                 "organisation": mobility.host_organisation.name if mobility.host_organisation else "",
                 "date": _iso(evaluation.submitted_at) if evaluation else None,
+                # the tutor signs by submitting the evaluation on their link; otherwise on paper
+                "method": ["platform"] if evaluation is not None and evaluation.submitted_at else ["paper"],
             }
         )
     signer = issued_by or (evaluation.reviewed_by if evaluation else None)
@@ -321,6 +323,7 @@ def certificate_content(
                 "position": "",
                 "organisation": mobility.centre.name,
                 "date": issued_on,
+                "method": ["platform", "seal"],
             }
         )
     return {

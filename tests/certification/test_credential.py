@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from certification import elm
+from certification import elm, seal
 from certification.services import certificates as services
 
 from .conftest import run_jobs
@@ -29,7 +29,11 @@ def test_the_download_is_the_stored_credential_as_json_ld(mobility_a, referent_a
     assert response["Content-Type"].startswith("application/ld+json")
     assert response["Content-Disposition"] == f'attachment; filename="{certificate.number}.jsonld"'
     certificate.refresh_from_db()
-    assert json.loads(response.content) == certificate.credential
+    # once issued, the download is the sealed credential (JAdES); its payload is the stored credential
+    sealed, seal_certificate = seal.open_sealed(response.content.decode())
+    assert sealed == certificate.credential
+    assert seal_certificate.subject.rfc4514_string().startswith("CN=Demonstration seal")
+    assert response.content.decode() == certificate.sealed_credential and certificate.sealed_with_demo
 
 
 def test_the_download_parses_and_the_official_shapes_name_only_the_missing_legal_identifier(downloaded):
