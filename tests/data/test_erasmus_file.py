@@ -150,3 +150,17 @@ def test_the_admin_reads_an_uploaded_template(client_of, operator, media):
         {"name": "BM 2026", "release": "2026.1", "template": _template(["Data type*", "Other thing"])},
     )
     assert response.status_code == 302
+
+
+def test_the_activity_report_names_the_field_of_education():
+    from mobility.data.reports import _qualification
+
+    row = {
+        "participant__qualification__title": "Boulanger",
+        "participant__qualification__diploma": "CAP",
+        "participant__qualification__eqf_level": 3,
+        "participant__qualification__isced_f": "0721",
+        "participant__trade": "",
+    }
+    assert _qualification(row) == "CAP Boulanger (EQF 3, ISCED-F 0721)"
+    assert _qualification({**row, "participant__qualification__isced_f": ""}) == "CAP Boulanger (EQF 3)"
