@@ -352,6 +352,7 @@ def certificate_content(
             "activity": in_languages(languages, lambda: activity.label_in(translation.get_language())),
             "is_erasmus": activity.is_erasmus,
             "participant_kind": activity.participant_kind,
+            "credential_activity_type": activity.credential_activity_type,
             "programme": project.programme if project else "",
             "project_title": project.title if project else "",
             "grant_agreement_number": project.grant_agreement_number if project else "",

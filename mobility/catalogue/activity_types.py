@@ -201,6 +201,7 @@ ACTIVITY_TYPES: list[dict[str, Any]] = [
         "code": "staff-courses",
         "order": 60,
         "kind": "staff",
+        "credential_activity_type": "http://data.europa.eu/snb/learning-activity/ff436ea7c9",
         "min": 2,
         "max": 30,
         "erasmus_code": "Staff - Courses and training",

@@ -84,6 +84,19 @@ def test_the_credential_of_each_kind_of_mobility_conforms(code, identified_centr
     assert spec["dcType"]["id"] == expected
 
 
+def test_an_activity_type_names_its_own_learning_activity_type(identified_centre, referent_a):
+    courses = base.activity("staff-courses")
+    assert courses.credential_activity_type.endswith("/ff436ea7c9")
+    mobility = evaluated_mobility(
+        participant=base.LearnerFactory(centre=identified_centre), activity_type=courses
+    )
+    credential = _issue(mobility, referent_a).credential
+    _conforms(credential)
+    spec = _claim(credential, "LearningActivity")["specifiedBy"]
+    assert spec["dcType"]["id"] == courses.credential_activity_type
+    assert spec["dcType"]["prefLabel"] == {"en": "classroom coursework"}
+
+
 def test_every_seeded_activity_type_gives_a_conforming_credential(identified_centre, referent_a):
     base.activity()
     for activity_type in ActivityType.objects.filter(network__isnull=True).order_by("code"):
