@@ -13,3 +13,8 @@ class CertificationConfig(AppConfig):
 
         # What certification keeps about a learner, for the archive and the erasure (mobility sits below).
         holder_register(CERTIFICATES)
+
+        from certification.seal import load_seal, seal_configured
+
+        if seal_configured():
+            load_seal()  # a configured seal that cannot seal stops the start, with its reason

@@ -1,7 +1,7 @@
 """The certificate as a European Digital Credential (European Learning Model 3, JSON-LD).
 
-Built from the same frozen content as the PDF. The file is unsigned: the EU's issuer service can
-seal it; our own proof of authenticity is the verification page and the PDF's SHA-256.
+Built from the same frozen content as the PDF, in the terms and code lists of the EU's "EDC generic
+full" profile: ``certification.elm.violations`` checks it against the official shapes.
 """
 
 from __future__ import annotations
@@ -41,17 +41,46 @@ EU_LANGUAGES = {
     "eu": "EUS", "gl": "GLG", "lb": "LTZ", "cy": "CYM",
 }  # fmt: skip
 
-#: Properties a credential must have to be taken by the EU's tools.
-REQUIRED_TOP = (
-    "@context",
-    "id",
-    "type",
-    "credentialSchema",
-    "credentialSubject",
-    "issuer",
-    "validFrom",
-    "issuanceDate",
-)
+LEARNING_ACTIVITY_SCHEME = {
+    "id": "http://data.europa.eu/snb/learning-activity/25831c2",
+    "type": "ConceptScheme",
+}
+LEARNING_ASSESSMENT_SCHEME = {
+    "id": "http://data.europa.eu/snb/learning-assessment/25831c2",
+    "type": "ConceptScheme",
+}
+ISCED_F_SCHEME = {"id": "http://data.europa.eu/snb/isced-f/25831c2", "type": "ConceptScheme"}
+EVIDENCE_SCHEME = {"id": "http://data.europa.eu/snb/evidence-type/25831c2", "type": "ConceptScheme"}
+
+#: Work-based: the mode of a placement abroad (the learning-assessment scheme, as ELM 3 has it).
+MODE_WORK_BASED = "http://data.europa.eu/snb/learning-assessment/729f3bed4b"
+#: The learning activity type of a mobility, by participant: a learner's placement is an
+#: internship, a staff member's job shadowing or teaching a job experience (an activity type
+#: of the catalogue may name its own, ``credential_activity_type``).
+ACTIVITY_TYPE_BY_PARTICIPANT = {
+    "learner": "http://data.europa.eu/snb/learning-activity/bf5588ff84",
+    "staff": "http://data.europa.eu/snb/learning-activity/4357e0e681",
+}
+FORMAL_LEARNING = "http://data.europa.eu/snb/learning-setting/6fd4685715"
+NON_FORMAL_LEARNING = "http://data.europa.eu/snb/learning-setting/e207a81fc7"
+#: The evidence of a mobility certificate: the issuer's mandate (the EDC issuer's own default).
+EVIDENCE_MANDATE = "http://data.europa.eu/snb/evidence-type/c_18016257"
+#: Countries whose code in the EU authority table is not the ISO alpha-3 one.
+EU_COUNTRY_EXCEPTIONS = {"XK": "1A0"}
+#: The credential's display image is a PNG, base64 (the EU's encoding and file-type concepts).
+BASE64 = {
+    "id": "http://data.europa.eu/snb/encoding/6146cde7dd",
+    "type": "Concept",
+    "inScheme": {"id": "http://data.europa.eu/snb/encoding/25831c2", "type": "ConceptScheme"},
+    "prefLabel": {"en": "base64"},
+}
+PNG = {
+    "id": "http://publications.europa.eu/resource/authority/file-type/PNG",
+    "type": "Concept",
+    "inScheme": {"id": "http://publications.europa.eu/resource/authority/file-type", "type": "ConceptScheme"},
+    "notation": "file-type",
+    "prefLabel": {"en": "PNG"},
+}
 
 
 def _lang(texts: dict[str, str] | str, languages: list[str]) -> dict[str, str]:
@@ -61,27 +90,49 @@ def _lang(texts: dict[str, str] | str, languages: list[str]) -> dict[str, str]:
     return {code: text for code, text in texts.items() if text}
 
 
-def country_concept(code: str, names: dict[str, str]) -> dict[str, Any]:
-    alpha3 = countries.alpha3(code) or code
+def _official_label(list_name: str, uri: str, fallback: str) -> dict[str, str]:
+    """One English label per concept, the official one: a concept met twice is labelled the same."""
+    from certification import elm
+
+    return {"en": elm.code_list(list_name).get(uri) or fallback}
+
+
+def _concept(uri: str, scheme: dict[str, str], list_name: str, fallback: str, **extra: Any) -> dict[str, Any]:
     return {
-        "id": f"http://publications.europa.eu/resource/authority/country/{alpha3}",
+        "id": uri,
         "type": "Concept",
-        "inScheme": COUNTRY_SCHEME,
-        "prefLabel": {k: v for k, v in names.items() if v} or {"en": code},
-        "notation": "country",
+        "inScheme": scheme,
+        "prefLabel": _official_label(list_name, uri, fallback),
+        **extra,
     }
+
+
+def country_uri(code: str) -> str:
+    code = (code or "").upper()
+    alpha3 = EU_COUNTRY_EXCEPTIONS.get(code) or countries.alpha3(code) or code
+    return f"http://publications.europa.eu/resource/authority/country/{alpha3}"
+
+
+def country_concept(code: str, names: dict[str, str] | None = None) -> dict[str, Any]:
+    fallback = (names or {}).get("en") or code
+    return _concept(country_uri(code), COUNTRY_SCHEME, "country", fallback, notation="country")
+
+
+def language_uri(code: str) -> str:
+    short = (code or "").split("-")[0].lower()
+    return (
+        f"http://publications.europa.eu/resource/authority/language/{EU_LANGUAGES.get(short, short.upper())}"
+    )
 
 
 def language_concept(code: str, names: dict[str, str] | None = None) -> dict[str, Any]:
-    short = (code or "").split("-")[0].lower()
-    authority = EU_LANGUAGES.get(short, short.upper())
-    return {
-        "id": f"http://publications.europa.eu/resource/authority/language/{authority}",
-        "type": "Concept",
-        "inScheme": LANGUAGE_SCHEME,
-        "prefLabel": {k: v for k, v in (names or {}).items() if v} or {"en": authority},
-        "notation": "language",
-    }
+    uri = language_uri(code)
+    return _concept(uri, LANGUAGE_SCHEME, "language", uri.rsplit("/", 1)[1], notation="language")
+
+
+def _ref(node: dict[str, Any]) -> dict[str, Any]:
+    """A node already described elsewhere in the credential, by its id."""
+    return {"id": node["id"], "type": node["type"]}
 
 
 def _organisation(org: dict[str, Any], languages: list[str], key: str) -> dict[str, Any]:
@@ -97,7 +148,7 @@ def _organisation(org: dict[str, Any], languages: list[str], key: str) -> dict[s
                     {
                         "id": f"urn:epass:address:{key}",
                         "type": "Address",
-                        "countryCode": country_concept(org["country_code"], org.get("country") or {}),
+                        "countryCode": country_concept(org["country_code"]),
                         "fullAddress": {
                             "id": f"urn:epass:note:address-{key}",
                             "type": "Note",
@@ -133,6 +184,17 @@ def _organisation(org: dict[str, Any], languages: list[str], key: str) -> dict[s
         )
     if identifiers:
         data["identifier"] = identifiers
+    legal = org.get("national_id") or org.get("pic") or org.get("oid")
+    if legal:
+        # The issuer's legal identifier, in the country that registered it (the EU's seal checks it).
+        data["registration"] = {
+            "id": f"urn:epass:legalIdentifier:{key}",
+            "type": "LegalIdentifier",
+            "notation": legal,
+            "spatial": country_concept(org["country_code"]),
+        }
+        if key == "issuer":
+            data["eIDASIdentifier"] = data["registration"]
     if org.get("website"):
         data["homepage"] = [
             {"id": f"urn:epass:webResource:{key}", "type": "WebResource", "contentURL": org["website"]}
@@ -144,17 +206,8 @@ def _outcome(index: int, title: str, language: str) -> dict[str, Any]:
     return {"id": f"urn:epass:learningOutcome:{index}", "type": "LearningOutcome", "title": {language: title}}
 
 
-def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str) -> dict[str, Any]:
-    """The European Digital Credential of a certificate's frozen content."""
-    languages: list[str] = content["languages"]
-    primary = languages[0]
-    number = content["number"]
-    holder = content["holder"]
-    description = content["description"]
+def _outcomes(content: dict[str, Any], primary: str, cefr_labels: dict[str, str]) -> list[dict[str, Any]]:
     skills = content.get("skills") or {}
-    issuer = _organisation(content["issuer"], languages, "issuer")
-    host = _organisation(content["host"], languages, "host") if content.get("host") else None
-
     outcomes: list[dict[str, Any]] = []
     for item in content.get("outcomes", []):
         if item.get("result_code") in ("achieved", "partly"):
@@ -164,8 +217,8 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
             outcomes.append(_outcome(len(outcomes) + 1, skills[field], primary))
     for entry in skills.get("languages", []):
         levels = ", ".join(
-            f"{skill}: {entry[skill]}"
-            for skill in ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+            f"{cefr_labels.get(skill, skill)}: {entry[skill]}"
+            for skill in CEFR_SKILL_CODES
             if entry.get(skill)
         )
         name = (entry.get("language") or {}).get(primary, entry["code"])
@@ -178,30 +231,133 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
                 primary,
             )
         )
+    return outcomes
 
-    activity_languages = (
-        [language_concept(description["main_language_code"], description.get("main_language"))]
-        if description.get("main_language_code")
-        else []
-    )
+
+CEFR_SKILL_CODES = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+
+
+def _display(
+    content: dict[str, Any], languages: list[str], title: dict[str, str], image: str
+) -> dict[str, Any]:
+    """How the EU's viewer and wallet show the credential: a title and one page image per language."""
+    concepts = [language_concept(code) for code in languages]
+    return {
+        "id": "urn:epass:displayParameter:1",
+        "type": "DisplayParameter",
+        "title": title,
+        "primaryLanguage": concepts[0],
+        "language": concepts,
+        "individualDisplay": [
+            {
+                "id": f"urn:epass:individualDisplay:{index}",
+                "type": "IndividualDisplay",
+                "language": concept,
+                "displayDetail": [
+                    {
+                        "id": f"urn:epass:displayDetail:{index}",
+                        "type": "DisplayDetail",
+                        "page": 1,
+                        "image": {
+                            "id": f"urn:epass:mediaObject:display-{index}",
+                            "type": "MediaObject",
+                            "content": image,
+                            "contentEncoding": BASE64,
+                            "contentType": PNG,
+                        },
+                    }
+                ],
+            }
+            for index, concept in enumerate(concepts, start=1)
+        ],
+    }
+
+
+def build_credential(
+    content: dict[str, Any],
+    *,
+    issued_at: str,
+    verify_url: str,
+    display_image: str = "",
+    cefr_labels: dict[str, str] | None = None,
+    status: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The European Digital Credential of a certificate's frozen content.
+
+    ``display_image``: the base64 PNG the EU's viewer shows; ``cefr_labels``: the CEFR skills'
+    names in the first language; ``status``: the ``credentialStatus`` entry (the profile wants the
+    address of the published status as an ``xsd:anyURI`` literal).
+    """
+    languages: list[str] = content["languages"]
+    primary = languages[0]
+    number = content["number"]
+    holder = content["holder"]
+    description = content["description"]
+    skills = content.get("skills") or {}
+    issuer = _organisation(content["issuer"], languages, "issuer")
+    host = _organisation(content["host"], languages, "host") if content.get("host") else None
+    outcomes = _outcomes(content, primary, cefr_labels or {})
     qualification = description.get("qualification")
     activity_title = _lang(description["activity"], languages)
     place = ", ".join(
         p for p in (description.get("host_city"), description["host_country"].get(primary)) if p
     )
+    participant = description.get("participant_kind") or "learner"
+    activity_type = description.get("credential_activity_type") or ACTIVITY_TYPE_BY_PARTICIPANT.get(
+        participant, ACTIVITY_TYPE_BY_PARTICIPANT["learner"]
+    )
+    isced = (qualification or {}).get("isced_f") or ""
+    isced_concept = (
+        _concept(f"http://data.europa.eu/snb/isced-f/{isced}", ISCED_F_SCHEME, "isced-f", isced)
+        if isced
+        else None
+    )
+    awarding = {
+        "id": "urn:epass:awardingProcess:1",
+        "type": "AwardingProcess",
+        "awardingBody": [issuer],
+        "awardingDate": issued_at,
+    }
 
-    activity = {
+    activity_spec: dict[str, Any] = {
+        "id": "urn:epass:learningActivitySpec:1",
+        "type": "LearningActivitySpecification",
+        "title": activity_title,
+        "dcType": _concept(
+            activity_type, LEARNING_ACTIVITY_SCHEME, "europass-learning-activity-types", "internship"
+        ),
+        "mode": [_concept(MODE_WORK_BASED, LEARNING_ASSESSMENT_SCHEME, "europass-modes", "Workbased")],
+    }
+    if description.get("main_language_code"):
+        activity_spec["language"] = [language_concept(description["main_language_code"])]
+    if qualification:
+        # The mobility counts towards the learner's qualification: EQF and field sit on it.
+        qualification_node: dict[str, Any] = {
+            "id": "urn:epass:qualification:1",
+            "type": "Qualification",
+            "title": {primary: f"{qualification['diploma']} {qualification['title']}".strip()},
+            "eqfLevel": _concept(
+                f"http://data.europa.eu/snb/eqf/{qualification['eqf_level']}",
+                EQF_SCHEME,
+                "eqf",
+                f"Level {qualification['eqf_level']}",
+            ),
+        }
+        if isced_concept:
+            qualification_node["thematicArea"] = [isced_concept]
+        activity_spec["influences"] = [qualification_node]
+    activity: dict[str, Any] = {
         "id": "urn:epass:activity:1",
         "type": "LearningActivity",
         "title": activity_title,
         "description": {primary: f"{activity_title.get(primary, '')} — {place}"},
+        "awardedBy": awarding,
         "temporal": {
             "id": "urn:epass:period:1",
             "type": "PeriodOfTime",
             "startDate": f"{description['start']}T00:00:00Z",
             "endDate": f"{description['end']}T00:00:00Z",
         },
-        "workload": f"P{description['duration_days']}D",
         "location": [
             {
                 "id": "urn:epass:location:activity",
@@ -210,46 +366,26 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
                     {
                         "id": "urn:epass:address:activity",
                         "type": "Address",
-                        "countryCode": country_concept(
-                            description["host_country_code"], description["host_country"]
-                        ),
+                        "countryCode": country_concept(description["host_country_code"]),
                     }
                 ],
             }
         ],
-        "specifiedBy": {
-            "id": "urn:epass:learningActivitySpec:1",
-            "type": "LearningActivitySpecification",
-            "title": activity_title,
-            "language": activity_languages,
-            "mode": [
-                {
-                    "id": "http://data.europa.eu/snb/learning-setting/6fc5a4d3c1",
-                    "type": "Concept",
-                    "inScheme": LEARNING_SETTING_SCHEME,
-                    "prefLabel": {"en": "Work-based learning"},
-                }
-            ],
-        },
+        "specifiedBy": activity_spec,
     }
     if host:
         activity["directedBy"] = [host]
     if description.get("programme") or description.get("grant_agreement_number"):
+        parts = (
+            description.get("programme"),
+            description.get("project_title"),
+            description.get("grant_agreement_number"),
+        )
         activity["additionalNote"] = [
             {
                 "id": "urn:epass:note:programme",
                 "type": "Note",
-                "noteLiteral": {
-                    primary: " — ".join(
-                        p
-                        for p in (
-                            description.get("programme"),
-                            description.get("project_title"),
-                            description.get("grant_agreement_number"),
-                        )
-                        if p
-                    )
-                },
+                "noteLiteral": {primary: " — ".join(p for p in parts if p)},
             }
         ]
 
@@ -259,29 +395,23 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
         "title": activity_title,
         "learningOutcome": outcomes,
         "language": [language_concept(code) for code in languages],
+        "learningSetting": _concept(
+            FORMAL_LEARNING if qualification else NON_FORMAL_LEARNING,
+            LEARNING_SETTING_SCHEME,
+            "europass-learning-setting-types",
+            "formal learning" if qualification else "non-formal learning",
+        ),
     }
-    if qualification:
-        specification["title"] = {primary: f"{qualification['diploma']} {qualification['title']}".strip()}
-        specification["eqfLevel"] = {
-            "id": f"http://data.europa.eu/snb/eqf/{qualification['eqf_level']}",
-            "type": "Concept",
-            "inScheme": EQF_SCHEME,
-            "prefLabel": {"en": f"Level {qualification['eqf_level']}"},
-            "notation": "eqf",
-        }
+    if isced_concept:
+        specification["thematicArea"] = [isced_concept]
     achievement: dict[str, Any] = {
         "id": "urn:epass:learningAchievement:1",
         "type": "LearningAchievement",
         "title": {primary: "Europass Mobility"},
         "description": {primary: skills.get("tasks") or activity_title.get(primary, "")},
-        "awardedBy": {
-            "id": "urn:epass:awardingProcess:1",
-            "type": "AwardingProcess",
-            "awardingBody": [issuer],
-            "awardingDate": issued_at,
-        },
+        "awardedBy": awarding,
         "specifiedBy": specification,
-        "influencedBy": [{"id": activity["id"], "type": "LearningActivity", "title": activity_title}],
+        "influencedBy": [_ref(activity)],
     }
     recognised = content.get("recognised_units") or []
     if recognised:
@@ -290,11 +420,6 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
                 "id": "urn:epass:note:recognition",
                 "type": "Note",
                 "noteLiteral": {primary: "; ".join(f"{u['code']} {u['title']}" for u in recognised)},
-                "subject": {
-                    "id": "urn:epass:concept:recognition",
-                    "type": "Concept",
-                    "prefLabel": {"en": "Units of learning outcomes recognised by the sending centre"},
-                },
             }
         ]
 
@@ -309,11 +434,9 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
     if holder.get("date_of_birth"):
         subject["dateOfBirth"] = f"{holder['date_of_birth']}T00:00:00Z"
     if holder.get("nationality_code"):
-        subject["nationality"] = [
-            country_concept(holder["nationality_code"], holder.get("nationality") or {})
-        ]
+        subject["citizenshipCountry"] = [country_concept(holder["nationality_code"])]
 
-    return {
+    credential: dict[str, Any] = {
         "@context": CONTEXT,
         "id": f"urn:epass:certificate:{number}",
         "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
@@ -332,33 +455,17 @@ def build_credential(content: dict[str, Any], *, issued_at: str, verify_url: str
         "issued": issued_at,
         "validFrom": issued_at,
         "credentialSubject": subject,
+        "displayParameter": _display(content, languages, {primary: "Europass Mobility"}, display_image),
         "evidence": [
             {
-                "id": "urn:epass:evidence:verification",
+                "id": "urn:epass:evidence:1",
                 "type": "Evidence",
-                "evidenceTarget": verify_url,
+                "dcType": {"id": EVIDENCE_MANDATE, "type": "Concept", "inScheme": EVIDENCE_SCHEME},
+                "evidenceTarget": _ref(subject),
+                "evidenceStatement": f"Issued by {content['issuer']['name']}; verification: {verify_url}",
             }
         ],
     }
-
-
-def missing_properties(credential: dict[str, Any]) -> list[str]:
-    """The required properties a credential lacks (empty when it is complete)."""
-    missing = [key for key in REQUIRED_TOP if not credential.get(key)]
-    subject = credential.get("credentialSubject") or {}
-    for key in ("id", "type", "hasClaim"):
-        if not subject.get(key):
-            missing.append(f"credentialSubject.{key}")
-    issuer = credential.get("issuer") or {}
-    for key in ("id", "type", "legalName", "location"):
-        if not issuer.get(key):
-            missing.append(f"issuer.{key}")
-    for index, claim in enumerate(subject.get("hasClaim") or []):
-        for key in ("id", "type", "title"):
-            if not claim.get(key):
-                missing.append(f"hasClaim[{index}].{key}")
-        if claim.get("type") == "LearningAchievement" and not claim.get("awardedBy"):
-            missing.append(f"hasClaim[{index}].awardedBy")
-        if claim.get("type") == "LearningActivity" and not claim.get("temporal"):
-            missing.append(f"hasClaim[{index}].temporal")
-    return missing
+    if status:
+        credential["credentialStatus"] = status
+    return credential

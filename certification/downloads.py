@@ -11,10 +11,9 @@ from certification.models import Certificate
 
 def credential_response(certificate: Certificate) -> HttpResponse:
     """The certificate's credential as a JSON-LD file to save (staff and the learner's own space)."""
-    response = HttpResponse(
-        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
-        content_type="application/ld+json; charset=utf-8",
-    )
+    # The sealed credential (JAdES, as the EU's wallet takes it) once issued; the plain JSON-LD before.
+    body = certificate.sealed_credential or json.dumps(certificate.credential, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jsonld"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -88,12 +88,21 @@ class VerifyLookupForm(forms.Form):
 
 class VerifyUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("The certificate's PDF file"),
+        label=_("The certificate's PDF file or its digital credential (.jsonld)"),
         help_text=_("The file is compared with the one we issued and is not kept."),
     )
 
-    def clean_file(self) -> CheckedUpload:
+    def clean_file(self) -> CheckedUpload | bytes:
+        """A PDF (checked by content), or a credential: JSON text, sealed or not, returned as bytes."""
+        upload = self.cleaned_data.get("file")
+        if upload is not None and 0 < (upload.size or 0) <= 4 * 1024 * 1024:
+            upload.seek(0)
+            head = upload.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+            if head.startswith(b"{"):
+                upload.seek(0)
+                return upload.read()
+            upload.seek(0)
         try:
-            return check_upload(self.cleaned_data.get("file"), allowed=(PDF,), max_bytes=10 * 1024 * 1024)
+            return check_upload(upload, allowed=(PDF,), max_bytes=10 * 1024 * 1024)
         except ValidationError as error:
             raise ValidationError(error.messages) from error

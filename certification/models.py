@@ -53,6 +53,11 @@ class Certificate(TimeStamped):
     credential = models.JSONField(_("digital credential (JSON-LD)"), default=dict, blank=True, editable=False)
     file = models.FileField(_("file"), upload_to=certificate_upload_to, max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    sealed_credential = models.TextField(_("sealed credential (JAdES)"), blank=True, editable=False)
+    seal_subject = models.CharField(_("sealed with"), max_length=250, blank=True, editable=False)
+    sealed_with_demo = models.BooleanField(
+        _("sealed with a demonstration key"), default=False, editable=False
+    )
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("issued by")

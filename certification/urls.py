@@ -64,4 +64,5 @@ urlpatterns = [
     ),
     path("verify/", views_verification.verify_lookup, name="verify-lookup"),
     path("verify/<str:number>/", views_verification.verify, name="verify"),
+    path("verify/<str:number>/status/", views_verification.verify_status, name="verify-status"),
 ]

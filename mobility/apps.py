@@ -13,6 +13,7 @@ class MobilityConfig(AppConfig):
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
         from mobility.privacy.holders import holder_register
+        from mobility.site import checks  # noqa: F401  (check --deploy: SITE_URL)
         from partners.emails.secrets import register_issuer
 
         holder_register(FUNDING)  # the grant's signers and scans, in the archive and the erasure

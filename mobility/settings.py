@@ -42,6 +42,15 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or [_required("ALLOWED_HOSTS")]
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not DEBUG:
+    # Certificates freeze this address in their QR code and credential: never a default.
+    from mobility.site.addresses import site_url_problem
+
+    _site_url_problem = site_url_problem(
+        env("SITE_URL", default=""), plain_http_allowed=not env.bool("SECURE_SSL_REDIRECT", default=True)
+    )
+    if _site_url_problem:
+        raise ImproperlyConfigured(f"SITE_URL: {_site_url_problem} (see README, Configuration).")
 
 # The reverse proxies in front of the web server, as addresses or CIDR networks. X-Forwarded-For
 # is believed only as far as they wrote it (partners/http.py): the client is the right-most
@@ -483,6 +492,16 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
     },
 }
+
+# --- The centre's electronic seal (certification/seal.py; README, "Sealing and signing") -------
+# A PKCS#12 file and its password, or a PEM certificate (chain after it) and key; none: a
+# demonstration seal generated under SEAL_DIR, named as such on every document it seals.
+SEAL_PKCS12_FILE = env("SEAL_PKCS12_FILE", default="")
+SEAL_PKCS12_PASSWORD = env("SEAL_PKCS12_PASSWORD", default="")
+SEAL_CERT_FILE = env("SEAL_CERT_FILE", default="")
+SEAL_KEY_FILE = env("SEAL_KEY_FILE", default="")
+SEAL_KEY_PASSWORD = env("SEAL_KEY_PASSWORD", default="")
+SEAL_DIR = env("SEAL_DIR", default=str(VAR_DIR / "seal"))
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

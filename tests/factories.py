@@ -119,6 +119,7 @@ class QualificationFactory(DjangoModelFactory):
     diploma = "CAP"
     eqf_level = 3
     trade = "Boulangerie"
+    isced_f = "0721"
 
 
 class UnitFactory(DjangoModelFactory):

@@ -14,12 +14,14 @@ RELAY = "smtp+tls://mobility:secret@smtp.example.org:587"
 
 def compose(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
-        k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "TRUSTED_PROXIES", "MOBILITY_SUBNET"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"EMAIL_URL", "TRUSTED_PROXIES", "MOBILITY_SUBNET", "SITE_URL"}
     }
     return subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", *args],
         cwd=ROOT,
-        env={**base, "SECRET_KEY": "compose-test", **env},
+        env={**base, "SECRET_KEY": "compose-test", "SITE_URL": "https://mobility.example", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -38,6 +40,12 @@ def test_production_does_not_start_without_a_mail_relay():
     done = compose("config", "-q")
     assert done.returncode != 0
     assert "set EMAIL_URL" in done.stderr
+
+
+def test_production_does_not_start_without_its_public_address():
+    done = compose("config", "-q", EMAIL_URL=RELAY, SITE_URL="")
+    assert done.returncode != 0
+    assert "set SITE_URL" in done.stderr
 
 
 def test_the_mail_catcher_belongs_to_the_dev_profile_only():

@@ -23,6 +23,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DEBUG",
             "EMAIL_URL",
             "TRUSTED_PROXIES",
+            "SITE_URL",
+            "SECURE_SSL_REDIRECT",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -54,6 +56,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k3y-" + "s" * 60,
     "ALLOWED_HOSTS": "mobility.example",
+    "SITE_URL": "https://mobility.example",
     "EMAIL_URL": "smtp+tls://mobility:secret@smtp.example.org:587",
 }
 
@@ -63,6 +66,34 @@ def test_missing_email_url_in_production_is_named_instead_of_falling_back():
     assert result.returncode == 2
     assert "EMAIL_URL must be set when DEBUG is off" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "said"),
+    [
+        ("", "SITE_URL: must be set when DEBUG is off"),
+        ("http://mobility.example", "'http://mobility.example' must start with https://"),
+        ("https://127.0.0.1:8000", "'https://127.0.0.1:8000' is not a public host"),
+        ("https://192.168.1.20", "is not a public host"),
+        ("https://mobility.example/app", "must be the site's root address"),
+        ("mobility.example", "is not an address such as https://"),
+    ],
+)
+def test_production_does_not_start_with_an_address_certificates_cannot_carry(site_url, said):
+    result = _manage("check", **{**PRODUCTION, "SITE_URL": site_url})
+    assert result.returncode == 2, result.stdout
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_http_on_the_loopback_only_when_https_redirection_is_off():
+    local = {**PRODUCTION, "SITE_URL": "http://127.0.0.1:8123", "SECURE_SSL_REDIRECT": "false"}
+    assert _manage("check", **local).returncode == 0
+    public = {**local, "SITE_URL": "http://mobility.example"}
+    assert "must start with https://" in _manage("check", **public).stderr
+    deploy = _manage("check", "--deploy", **local)
+    assert "mobility.W001" in deploy.stderr + deploy.stdout
+    assert "'http://127.0.0.1:8123' is not a public host" in deploy.stderr + deploy.stdout
 
 
 def test_production_sends_mail_where_email_url_says():

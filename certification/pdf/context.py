@@ -114,6 +114,7 @@ def organisation_data(org: Organisation | None, languages: list[str]) -> dict[st
         "country": _country(org.country, languages),
         "oid": org.oid,
         "pic": org.pic,
+        "national_id": org.national_id,
         "email": org.email,
         "phone": org.phone,
         "website": org.website,
@@ -244,7 +245,13 @@ def _qualification(mobility: Mobility) -> dict[str, Any] | None:
     q = mobility.participant.qualification
     if q is None:
         return None
-    return {"code": q.code, "title": q.title, "diploma": q.diploma, "eqf_level": q.eqf_level}
+    return {
+        "code": q.code,
+        "title": q.title,
+        "diploma": q.diploma,
+        "eqf_level": q.eqf_level,
+        "isced_f": q.isced_f,
+    }
 
 
 def _reference_contact(org: Organisation | None) -> Contact | None:
@@ -303,6 +310,8 @@ def certificate_content(
                 "position": host_signer[1],
                 "organisation": mobility.host_organisation.name if mobility.host_organisation else "",
                 "date": _iso(evaluation.submitted_at) if evaluation else None,
+                # the tutor signs by submitting the evaluation on their link; otherwise on paper
+                "method": ["platform"] if evaluation is not None and evaluation.submitted_at else ["paper"],
             }
         )
     signer = issued_by or (evaluation.reviewed_by if evaluation else None)
@@ -314,6 +323,7 @@ def certificate_content(
                 "position": "",
                 "organisation": mobility.centre.name,
                 "date": issued_on,
+                "method": ["platform", "seal"],
             }
         )
     return {
@@ -341,6 +351,8 @@ def certificate_content(
             ),
             "activity": in_languages(languages, lambda: activity.label_in(translation.get_language())),
             "is_erasmus": activity.is_erasmus,
+            "participant_kind": activity.participant_kind,
+            "credential_activity_type": activity.credential_activity_type,
             "programme": project.programme if project else "",
             "project_title": project.title if project else "",
             "grant_agreement_number": project.grant_agreement_number if project else "",

@@ -5,7 +5,6 @@ Nothing here changes the database; services call these and store the result.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from certification import credentials
+from certification.pdf.display import display_image
 from certification.pdf.html import PdfAttachment, html_to_pdf, logo_data_uri, qr_svg, render_html, sha256_of
 from mobility.evaluations.models import CEFR_SKILLS
 
@@ -75,6 +75,15 @@ CERTIFICATE_LABELS = {
     "validated_by": _("Validated by the sending centre"),
     "signatories": _("Signatories"),
     "signed_on": _("Date"),
+    "signed_how": _("Signed"),
+    "method_platform": _("in the platform"),
+    "method_paper": _("on paper, scanned copy kept by the sending centre"),
+    "method_seal": _("with the centre's electronic seal"),
+    "sealed": _("This PDF and the digital credential it carries are sealed electronically by"),
+    "sealed_demo": _(
+        "Sealed with a demonstration key: it shows how sealing works and proves nothing. "
+        "Configure the centre's seal certificate for real use."
+    ),
     "verify": _("Verify this certificate"),
     "verify_text": _(
         "Scan the code or open the address below to check that this certificate is genuine and still valid."
@@ -180,6 +189,10 @@ class RenderedDocument:
     content: bytes
     filename: str
     content_type: str = "application/pdf"
+    #: a certificate's: the sealed credential embedded in it, and which seal made it
+    sealed_credential: str = ""
+    seal_subject: str = ""
+    sealed_with_demo: bool = False
 
     @property
     def sha256(self) -> str:
@@ -200,23 +213,72 @@ def _pdf_context(content: dict[str, Any], table: str) -> dict[str, Any]:
 
 
 def render_certificate(content: dict[str, Any], credential: dict[str, Any]) -> RenderedDocument:
-    """The certificate's PDF/A-3, with its digital credential embedded."""
+    """The certificate's PDF/A-3 with its sealed digital credential embedded, sealed in PAdES.
+
+    A seal that cannot be used raises ``SealError``: nothing is issued unsealed.
+    """
+    from certification.pdf.signing import sign_pdf
+    from certification.seal import load_seal, seal_credential
+
+    seal = load_seal()
+    sealed = seal_credential(credential, seal=seal)
+    issuer = content.get("issuer") or {}
     url = verification_url(content["number"])
-    context = {**_pdf_context(content, "certificate"), "verify_url": url, "qr": qr_svg(url)}
+    base = _pdf_context(content, "certificate")
+    labels = base["labels"]
+    signatories = [
+        {
+            **s,
+            "method_labels": [
+                labels[f"method_{code}"] for code in s.get("method") or () if f"method_{code}" in labels
+            ],
+        }
+        for s in content.get("signatories") or []
+    ]
+    context = {
+        **base,
+        "signatories": signatories,
+        "verify_url": url,
+        "qr": qr_svg(url),
+        "seal": {"subject": seal.subject, "demo": seal.is_demo, "organisation": issuer.get("name", "")},
+    }
     html = render_html("pdf/certificate.html", context, language=context["primary"])
     attachment = PdfAttachment(
         name=f"{content['number']}.jsonld",
-        content=json.dumps(credential, ensure_ascii=False, indent=2).encode(),
-        description="European Digital Credential (European Learning Model, JSON-LD)",
+        content=sealed.encode(),
+        description="European Digital Credential (European Learning Model), sealed (JAdES)",
         relationship="Alternative",
     )
     pdf = html_to_pdf(html, attachments=(attachment,))
-    return RenderedDocument(content=pdf, filename=f"{content['number']}.pdf")
+    signed = sign_pdf(
+        pdf,
+        seal=seal,
+        reason=f"Europass Mobility {content['number']}",
+        location=issuer.get("city") or "",
+        name=issuer.get("name", ""),
+    )
+    return RenderedDocument(
+        content=signed,
+        filename=f"{content['number']}.pdf",
+        sealed_credential=sealed,
+        seal_subject=seal.subject,
+        sealed_with_demo=seal.is_demo,
+    )
 
 
 def certificate_credential(content: dict[str, Any], *, issued_at_iso: str) -> dict[str, Any]:
+    languages = content.get("languages") or ["en"]
+    with translation.override(languages[0]):
+        cefr_labels = {code: str(label) for code, label in CEFR_SKILLS}
+    url = verification_url(content["number"])
     return credentials.build_credential(
-        content, issued_at=issued_at_iso, verify_url=verification_url(content["number"])
+        content,
+        issued_at=issued_at_iso,
+        verify_url=url,
+        display_image=display_image(content),
+        cefr_labels=cefr_labels,
+        # the status the platform publishes: valid, superseded or revoked, read by machines
+        status={"@value": f"{url}status/", "@type": "http://www.w3.org/2001/XMLSchema#anyURI"},
     )
 
 

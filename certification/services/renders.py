@@ -29,6 +29,7 @@ from certification.models import (
 )
 from certification.pdf import context as ctx
 from certification.pdf import documents
+from certification.seal import SealError
 from certification.selectors import current_certificates, mobility_for_certificate
 from mobility.agreements.models import LearningAgreement
 from mobility.mobilities.models import Mobility, MobilityStatus
@@ -118,7 +119,8 @@ def _run_locked(job_id: int) -> DocumentJob | None:
     try:
         rendered = _render(job)
     except Exception as exc:
-        permanent = job.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS
+        # a seal that cannot seal does not heal by retrying: said on the job at once
+        permanent = isinstance(exc, SealError) or job.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS
         _record_failure(job, exc, permanent=permanent)
         if permanent:
             logger.exception("document job %s failed for good", job.pk)
@@ -219,6 +221,9 @@ def _store(job: DocumentJob, rendered: documents.RenderedDocument) -> DocumentJo
             ]
         )
         if certificate is not None:
+            certificate.sealed_credential = rendered.sealed_credential
+            certificate.seal_subject = rendered.seal_subject
+            certificate.sealed_with_demo = rendered.sealed_with_demo
             _certificate_ready(certificate, name=name, sha256=rendered.sha256)
         audit_record(
             action="document.ready",
@@ -263,7 +268,17 @@ def _certificate_ready(certificate: Certificate, *, name: str, sha256: str) -> N
     certificate.status = CertificateStatus.READY
     certificate.file.name = name
     certificate.sha256 = sha256
-    certificate.save(update_fields=["status", "file", "sha256", "updated_at"])
+    certificate.save(
+        update_fields=[
+            "status",
+            "file",
+            "sha256",
+            "sealed_credential",
+            "seal_subject",
+            "sealed_with_demo",
+            "updated_at",
+        ]
+    )
     mobility = Mobility.objects.get(pk=certificate.mobility_id)
     if mobility.status == MobilityStatus.EVALUATED:
         from mobility.mobilities.services import mobility_transition

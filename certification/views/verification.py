@@ -6,7 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
@@ -16,6 +16,7 @@ from certification.forms import (
     VerifyLookupForm,
     VerifyUploadForm,
 )
+from certification.services import verification as services_verification
 from partners.http import client_ip
 
 
@@ -30,6 +31,15 @@ def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
         return cache.incr(key) > limit
     except Exception:  # a cache outage must not take the verification page down
         return False
+
+
+@require_GET
+def verify_status(request: HttpRequest, number: str) -> JsonResponse:
+    """The credential's status, for machines: the ``credentialStatus`` every credential points to."""
+    if _rate_limited(request, "view", settings.VERIFY_RATE_PER_MINUTE):
+        return JsonResponse({"error": "too many requests"}, status=429)
+    certificate = selectors.certificate_for_verification(number=number.strip().upper())
+    return JsonResponse(services_verification.status_document(certificate))
 
 
 @require_GET
@@ -66,7 +76,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             return render(request, "certification/verify_limited.html", status=429)
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            match = form.cleaned_data["file"].sha256 == certificate.sha256
+            match = services_verification.uploaded_matches(certificate, form.cleaned_data["file"])
         else:
             status = 400
     content = certificate.content

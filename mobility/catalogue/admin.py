@@ -45,7 +45,7 @@ class ActivityTypeAdmin(admin.ModelAdmin):
             },
         ),
         (_("Rules"), {"fields": ("min_days", "max_days", "long_term_from_days", "followup_every_days")}),
-        (_("Erasmus+"), {"fields": ("is_erasmus", "erasmus_code")}),
+        (_("Erasmus+"), {"fields": ("is_erasmus", "erasmus_code", "credential_activity_type")}),
         (_("Preparation"), {"fields": ("required_documents", "guidance")}),
     )
 

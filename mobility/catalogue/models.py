@@ -53,6 +53,22 @@ class ParticipantKind(models.TextChoices):
     STAFF = "staff", _("Staff member")
 
 
+class CredentialActivityType(models.TextChoices):
+    """The EU's learning activity types (Europass controlled list), as the digital credential names them."""
+
+    INTERNSHIP = "http://data.europa.eu/snb/learning-activity/bf5588ff84", _("internship")
+    APPRENTICESHIP = "http://data.europa.eu/snb/learning-activity/d46a826a39", _("apprenticeship")
+    JOB_EXPERIENCE = "http://data.europa.eu/snb/learning-activity/4357e0e681", _("job experience")
+    WORKSHOP = "http://data.europa.eu/snb/learning-activity/efff75e10a", _("workshop, seminar or conference")
+    CLASSROOM = "http://data.europa.eu/snb/learning-activity/ff436ea7c9", _("classroom coursework")
+    PRACTICE = (
+        "http://data.europa.eu/snb/learning-activity/3c8bd58d62",
+        _("lab / simulation / practice coursework"),
+    )
+    PROGRAMME = "http://data.europa.eu/snb/learning-activity/fd33e234ae", _("educational programme")
+    VOLUNTEERING = "http://data.europa.eu/snb/learning-activity/59eaf34fab", _("volunteering")
+
+
 class DocumentType(TranslatedLabelMixin):
     """Kinds of uploaded documents (insurance, health card, parental authorisation…)."""
 
@@ -87,6 +103,13 @@ class ActivityType(TranslatedLabelMixin):
         max_length=60,
         blank=True,
         help_text=_("As the Beneficiary Module names it."),
+    )
+    credential_activity_type = models.CharField(
+        _("learning activity type (digital credential)"),
+        max_length=80,
+        blank=True,
+        choices=CredentialActivityType.choices,
+        help_text=_("Empty: an internship for learners, a job experience for staff."),
     )
     long_term_from_days = models.PositiveIntegerField(
         _("long-term from (days)"), null=True, blank=True, help_text=_("ErasmusPro: 90 days and more.")

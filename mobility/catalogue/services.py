@@ -33,6 +33,7 @@ def install(apps: Any = None) -> None:
         )
         doc_types[row["code"]] = obj
 
+    activity_fields = {field.name for field in ActivityType._meta.get_fields()}
     for row in ACTIVITY_TYPES:
         activity, created = ActivityType.objects.get_or_create(
             code=row["code"],
@@ -48,9 +49,23 @@ def install(apps: Any = None) -> None:
                 "followup_every_days": row.get("followup"),
                 "guidance": row["guidance"],
                 "order": row["order"],
+                # fields added later: only where the (historical) model already has them
+                **{
+                    name: row[name]
+                    for name in ("credential_activity_type",)
+                    if name in row and name in activity_fields
+                },
             },
         )
         if not created:
+            # a seeded row made before a field existed gets that field's seeded value, once
+            missing = {
+                name: row[name]
+                for name in ("credential_activity_type",)
+                if name in row and name in activity_fields and not getattr(activity, name)
+            }
+            if missing and activity.network_id is None:
+                ActivityType.objects.filter(pk=activity.pk).update(**missing)
             continue
         activity.required_documents.set([doc_types[c] for c in row["docs"]])
         ChecklistTemplateItem.objects.bulk_create(

@@ -93,7 +93,7 @@ def export_as_xlsx(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset:
 class ErasmusColumnInline(admin.TabularInline):
     model = ErasmusColumn
     extra = 1
-    fields = ("order", "header", "source", "constant", "required")
+    fields = ("order", "header", "source", "constant", "required", "rows")
 
 
 @admin.register(ErasmusMapping)
@@ -103,6 +103,48 @@ class ErasmusMappingAdmin(admin.ModelAdmin):
     inlines = [ErasmusColumnInline]
     actions = [export_as_csv, export_as_xlsx]
     save_as = True  # a new release starts as a copy of the current mapping
+    change_list_template = "admin/mobility/erasmusmapping/change_list.html"
+
+    def get_urls(self) -> list:
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.template_view)
+        return [path("template/", view, name="mobility_erasmusmapping_template"), *super().get_urls()]
+
+    def template_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload the empty template the Module exports: a new mapping with its columns, in its order."""
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from mobility.data.erasmus import erasmus_mapping_from_template
+        from mobility.data.forms import ErasmusTemplateForm
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ErasmusTemplateForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                mapping, unmatched = erasmus_mapping_from_template(
+                    upload=form.cleaned_data["template"],
+                    name=form.cleaned_data["name"],
+                    release=form.cleaned_data["release"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)s columns read; map these by hand: %(headers)s")
+                    % {"count": mapping.columns.count(), "headers": ", ".join(unmatched)}
+                    if unmatched
+                    else _("%(count)s columns read, every one mapped.") % {"count": mapping.columns.count()},
+                )
+                return redirect("admin:mobility_erasmusmapping_change", mapping.pk)
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+                   "title": _("New mapping from the Module's template")}  # fmt: skip
+        return TemplateResponse(request, "admin/mobility/erasmusmapping/template.html", context)
 
 
 @admin.register(ImportBatch)

@@ -26,41 +26,71 @@ from mobility.projects.models import Project
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 
-#: The default mapping: the Beneficiary Module's mobility import columns (vocabulary of REFERENCE.md).
-DEFAULT_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("Project Code", "grant_agreement_number", True),
-    ("Mobility ID", "mobility_activity_id", True),
-    ("Activity Type", "activity_type", True),
-    ("Long-term Activity", "long_term", False),
-    ("Participant ID", "participant_id", True),
-    ("Participant First Name(s)", "first_name", True),
-    ("Participant Last Name", "last_name", True),
-    ("Participant Email", "email", False),
-    ("Participant Gender", "gender", False),
-    ("Participant Date of Birth", "date_of_birth", True),
-    ("Participant Nationality", "nationality", True),
-    ("Participant with Fewer Opportunities", "fewer_opportunities", True),
-    ("Accompanying Person", "accompanying_person", True),
-    ("Recent Graduate", "recent_graduate", False),
-    ("Sending Organisation OID", "sending_organisation_oid", True),
-    ("Sending Country", "sending_country", True),
-    ("Receiving Organisation OID", "receiving_organisation_oid", True),
-    ("Receiving Country", "receiving_country", True),
-    ("Receiving City", "receiving_city", True),
-    ("Start Date", "start_date", True),
-    ("End Date", "end_date", True),
-    ("Interruption Days", "interruption_days", False),
-    ("Travel Days", "travel_days", False),
-    ("Funded Duration incl. Travel Days", "funded_duration", False),
-    ("Green Travel", "green_travel", False),
-    ("Distance Band", "distance_band", False),
-    ("Force Majeure", "force_majeure", False),
-    ("Force Majeure Explanation", "force_majeure_explanation", False),
-    ("Main Language of the Activity", "main_language", False),
-    ("Certification 1 Type", "certification_type", False),
+#: The default mapping: the Beneficiary Module's mobility activity import template, KA1 (header,
+#: what fills it, required, the rows that carry it). Every row carries the three keys the Module
+#: requires (Data type, Grant Agreement No., Mobility activity ID); a mobility's row is followed by
+#: its itinerary sub-row and its certification sub-rows (at most 3), each with its own required fields.
+ALL_ROWS = "mobility,itinerary,certification"
+DEFAULT_COLUMNS: tuple[tuple[str, str, bool, str], ...] = (
+    ("Data type", "data_type", True, ALL_ROWS),
+    ("Grant Agreement No.", "grant_agreement_number", True, ALL_ROWS),
+    ("Mobility activity ID", "mobility_activity_id", True, ALL_ROWS),
+    ("Activity type", "activity_type", True, "mobility"),
+    ("Long-term activity", "long_term", False, "mobility"),
+    ("Participant ID", "participant_id", True, "mobility"),
+    ("Participant first name(s)", "first_name", True, "mobility"),
+    ("Participant last name(s)", "last_name", True, "mobility"),
+    ("Participant e-mail", "email", False, "mobility"),
+    ("Participant gender", "gender", False, "mobility"),
+    ("Participant date of birth", "date_of_birth", True, "mobility"),
+    ("Participant nationality", "nationality", True, "mobility"),
+    ("Participant with fewer opportunities", "fewer_opportunities", True, "mobility"),
+    ("Accompanying person", "accompanying_person", True, "mobility"),
+    ("Recent graduate", "recent_graduate", False, "mobility"),
+    ("Field of education", "field_of_education", False, "mobility"),
+    ("Education level (EQF)", "qualification_eqf", False, "mobility"),
+    ("Sending organisation OID", "sending_organisation_oid", True, "mobility"),
+    ("Sending country", "sending_country", True, "mobility"),
+    ("Start date", "start_date", True, "mobility"),
+    ("End date", "end_date", True, "mobility"),
+    ("Interruption days", "interruption_days", False, "mobility"),
+    ("Force majeure", "force_majeure", False, "mobility"),
+    ("Force majeure explanation", "force_majeure_explanation", False, "mobility"),
+    ("Main language of the activity", "main_language", False, "mobility"),
+    ("Receiving organisation OID", "receiving_organisation_oid", True, "itinerary"),
+    ("Receiving country", "receiving_country", True, "itinerary"),
+    ("Receiving city", "receiving_city", True, "itinerary"),
+    ("Travel days", "travel_days", False, "itinerary"),
+    ("Green travel", "green_travel", False, "itinerary"),
+    ("Distance band", "distance_band", False, "itinerary"),
+    ("Funded duration including travel days (in days)", "funded_duration", True, "itinerary"),
+    ("Certifying organisation", "certifying_organisation", True, "certification"),
+    ("Certification type", "certification_type", True, "certification"),
 )
+#: The Module refuses a mobility with more certifications than this.
+MAX_CERTIFICATIONS = 3
+
+#: Headers of older templates, recognised when a template is uploaded (lower case).
+HEADER_ALIASES = {
+    "project code": "grant_agreement_number",
+    "mobility id": "mobility_activity_id",
+    "participant last name": "last_name",
+    "participant email": "email",
+    "funded duration incl. travel days": "funded_duration",
+    "certification 1 type": "certification_type",
+}
+
+#: Sources added by other parts of the platform: ``{source: lambda mapping: getter(mobility)}``.
+EXTRA_SOURCES: dict[str, Callable[[ErasmusMapping], Callable[[Mobility], Any]]] = {}
 
 GENDERS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Undefined"}
+
+#: How the pre-check names a row.
+ROW_LABELS = {
+    "mobility": lambda: _("Mobility"),
+    "itinerary": lambda: _("Itinerary"),
+    "certification": lambda: _("Certification"),
+}
 
 #: Sources whose emptiness a pre-check rule already explains in words.
 CHECKED_BY_RULES = frozenset({"activity_type", "sending_organisation_oid", "receiving_organisation_oid"})
@@ -76,14 +106,17 @@ def erasmus_default_mapping() -> ErasmusMapping:
     if mapping is not None:
         return mapping
     mapping = ErasmusMapping.objects.create(
-        name="Beneficiary Module — mobilities",
-        release="2024",
+        name="Beneficiary Module — mobility activities (KA1)",
+        release="2025",
         is_default=True,
-        notes="Columns of the mobility import template. Edit them when the Module changes its template.",
+        notes="Columns of the mobility activity import template, with its itinerary and certification "
+        "sub-rows. Upload the Module's new empty template to map a new release.",
     )
     ErasmusColumn.objects.bulk_create(
-        ErasmusColumn(mapping=mapping, order=index * 10, header=header, source=source, required=required)
-        for index, (header, source, required) in enumerate(DEFAULT_COLUMNS)
+        ErasmusColumn(
+            mapping=mapping, order=index * 10, header=header, source=source, required=required, rows=rows
+        )
+        for index, (header, source, required, rows) in enumerate(DEFAULT_COLUMNS)
     )
     return ErasmusMapping.objects.prefetch_related("columns").get(pk=mapping.pk)
 
@@ -97,14 +130,17 @@ def erasmus_mapping_for(pk: Any = None) -> ErasmusMapping:
 
 
 # --- Values -----------------------------------------------------------------------------------
-def _sources(mapping: ErasmusMapping) -> dict[str, Callable[[Mobility], Any]]:
+def _sources(mapping: ErasmusMapping, *, date_cells: bool = False) -> dict[str, Callable[[Mobility], Any]]:
+    """What fills each source; ``date_cells``: dates stay dates (XLSX date cells), else text."""
     yes, no = mapping.yes_value, mapping.no_value
 
     def flag(value: Any) -> str:
         return yes if value else no
 
-    def day(value: Any) -> str:
-        return value.strftime(mapping.date_format) if value else ""
+    def day(value: Any) -> Any:
+        if not value:
+            return ""
+        return value if date_cells else value.strftime(mapping.date_format)
 
     def country(code: Any) -> str:
         code = str(code or "")
@@ -151,13 +187,54 @@ def _sources(mapping: ErasmusMapping) -> dict[str, Callable[[Mobility], Any]]:
         "qualification_eqf": lambda m: (
             m.participant.qualification.eqf_level if m.participant.qualification_id else ""
         ),
-        "certification_type": lambda m: "Europass Mobility" if m.status == MobilityStatus.CERTIFIED else "",
+        "field_of_education": lambda m: (
+            m.participant.qualification.isced_f if m.participant.qualification_id else ""
+        ),
+        # filled on certification sub-rows (``_subrows``)
+        "certification_type": lambda m: "",
+        "certifying_organisation": lambda m: "",
+        "data_type": lambda m: mapping.data_type_mobility,
+        **{key: make(mapping) for key, make in EXTRA_SOURCES.items()},
     }
 
 
-def _value(column: ErasmusColumn, mobility: Mobility, sources: dict[str, Callable[[Mobility], Any]]) -> Any:
+def certifications(mobility: Mobility) -> list[dict[str, str]]:
+    """The mobility's certifications as the Module records them: type and certifying organisation."""
+    if mobility.status != MobilityStatus.CERTIFIED:
+        return []
+    return [
+        {
+            "certification_type": "Europass Mobility",
+            "certifying_organisation": mobility.sending_organisation.oid,
+        }
+    ]
+
+
+def _rows_of(mobility: Mobility, mapping: ErasmusMapping) -> list[tuple[str, dict[str, Any]]]:
+    """The mobility's row and its sub-rows: (kind, values that only this row carries)."""
+    carried = set().union(*(column.row_kinds for column in mapping.columns.all()))
+    rows: list[tuple[str, dict[str, Any]]] = [("mobility", {})]
+    if "itinerary" in carried:
+        rows.append(("itinerary", {"data_type": mapping.data_type_itinerary}))
+    if "certification" in carried:
+        for certification in certifications(mobility):
+            rows.append(("certification", {"data_type": mapping.data_type_certification, **certification}))
+    return rows
+
+
+def _value(
+    column: ErasmusColumn,
+    mobility: Mobility,
+    sources: dict[str, Callable[[Mobility], Any]],
+    kind: str = "mobility",
+    own: dict[str, Any] | None = None,
+) -> Any:
+    if kind not in column.row_kinds:
+        return ""
     if column.source == "constant":
         return column.constant
+    if own and column.source in own:
+        return own[column.source]
     getter = sources.get(column.source)
     return getter(mobility) if getter else ""
 
@@ -198,11 +275,18 @@ def erasmus_check(*, user: Any, project: Project, mapping: ErasmusMapping | None
             result.not_reported += 1
             continue
         reasons = _problems(mobility, project)
-        for column in columns:
-            if column.source in CHECKED_BY_RULES:
-                continue  # already explained by a rule above, in words
-            if column.required and _value(column, mobility, sources) in ("", None):
-                reasons.append(_("“%(column)s” is empty.") % {"column": column.header})
+        subrows = _rows_of(mobility, mapping)
+        if sum(1 for kind, _own in subrows if kind == "certification") > MAX_CERTIFICATIONS:
+            reasons.append(_("More than %(max)s certifications.") % {"max": MAX_CERTIFICATIONS})
+        for kind, own in subrows:
+            for column in columns:
+                if column.source in CHECKED_BY_RULES or not column.required or kind not in column.row_kinds:
+                    continue  # a rule above already explains it in words, or the row does not carry it
+                if _value(column, mobility, sources, kind, own) in ("", None):
+                    reasons.append(
+                        _("%(row)s row: “%(column)s” is empty.")
+                        % {"row": ROW_LABELS[kind](), "column": column.header}
+                    )
         if reasons:
             result.rejected.append((mobility, list(dict.fromkeys(reasons))))
         else:
@@ -255,15 +339,16 @@ def _problems(mobility: Mobility, project: Project) -> list[str]:
     return reasons
 
 
-def erasmus_rows(check: ErasmusCheck) -> Rows:
-    sources = _sources(check.mapping)
+def erasmus_rows(check: ErasmusCheck, *, date_cells: bool = False) -> Rows:
+    """The file's rows: each valid mobility's row followed by its sub-rows."""
+    sources = _sources(check.mapping, date_cells=date_cells)
     columns = list(check.mapping.columns.all())
-    return Rows(
-        title="Mobilities",
-        header=[c.header for c in columns],
-        rows=([_value(c, m, sources) for c in columns] for m in check.valid),
-        expected=len(check.valid),
-    )
+    rows = [
+        [_value(c, m, sources, kind, own) for c in columns]
+        for m in check.valid
+        for kind, own in _rows_of(m, check.mapping)
+    ]
+    return Rows(title="Mobilities", header=[c.header for c in columns], rows=iter(rows), expected=len(rows))
 
 
 def erasmus_write(*, job: ExportJob, out: Any) -> int:
@@ -277,7 +362,72 @@ def erasmus_write(*, job: ExportJob, out: Any) -> int:
     mapping = erasmus_mapping_for(job.params.get("mapping"))
     with translation.override("en"):
         check = erasmus_check(user=job.created_by, project=project, mapping=mapping)
-        rows = erasmus_rows(check)
+        rows = erasmus_rows(check, date_cells=job.file_format != "csv")
         if job.file_format == "csv":
             return write_csv(rows, out, delimiter=mapping.delimiter or ";")
         return write_xlsx(rows, out)
+
+
+# --- A new template ---------------------------------------------------------------------------
+def _known_headers() -> dict[str, tuple[str, bool, str]]:
+    from mobility.data.imports.parsing import normalise_header
+
+    known = {
+        normalise_header(header): (source, required, rows)
+        for header, source, required, rows in DEFAULT_COLUMNS
+    }
+    for alias, source in HEADER_ALIASES.items():
+        known.setdefault(normalise_header(alias), (source, False, "mobility"))
+    return known
+
+
+@transaction.atomic
+def erasmus_mapping_from_template(
+    *, upload: Any, name: str, release: str = ""
+) -> tuple[ErasmusMapping, list[str]]:
+    """A mapping made from the empty template the Module exports: its headers, in its order.
+
+    Known headers (the current template's, older names) get their source; a header ending in
+    "*" is required. Returns the mapping and the headers left to map by hand (filled empty).
+    """
+    from django.core.exceptions import ValidationError
+
+    from mobility.data.imports.limits import check_spreadsheet
+    from mobility.data.imports.parsing import normalise_header, read_table
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the mapping a name.")})
+    checked = check_spreadsheet(upload)
+    upload.seek(0)
+    table = read_table(upload, checked.file_format)
+    headers = [str(h or "").strip() for h in table.header]
+    if not any(headers):
+        raise ValidationError({"template": _("The file has no header row.")})
+    known = _known_headers()
+    columns, unmatched = [], []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        clean = header.rstrip("*").strip()
+        source, required, rows = known.get(normalise_header(clean), ("empty", False, "mobility"))
+        if source == "empty":
+            unmatched.append(clean)
+        columns.append(
+            ErasmusColumn(
+                order=index * 10,
+                header=clean,
+                source=source,
+                required=required or header.endswith("*"),
+                rows=rows,
+            )
+        )
+    mapping = ErasmusMapping.objects.create(
+        name=name[:120],
+        release=(release or "")[:60],
+        notes=_("Made from the template %(file)s.") % {"file": checked.safe_name},
+    )
+    for column in columns:
+        column.mapping = mapping
+    ErasmusColumn.objects.bulk_create(columns)
+    return mapping, unmatched

@@ -144,3 +144,14 @@ class ErasmusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = [(p.pk, str(p)) for p in projects]
         self.fields["mapping"].choices = [(m.pk, str(m)) for m in mappings]
+
+
+class ErasmusTemplateForm(forms.Form):
+    """The empty mobility import template exported by the Beneficiary Module, for a new mapping."""
+
+    name = forms.CharField(label=_("name"), max_length=120)
+    release = forms.CharField(label=_("template release"), max_length=60, required=False)
+    template = forms.FileField(
+        label=_("empty template (XLSX or CSV)"),
+        help_text=_("Export it from the Module's import-export page of the project, without mobilities."),
+    )

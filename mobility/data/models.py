@@ -198,7 +198,13 @@ ERASMUS_SOURCES: tuple[tuple[str, str], ...] = (
     ("main_language", _("Main language of the activity")),
     ("qualification_eqf", _("EQF level of the qualification")),
     ("certification_type", _("Certification type (Europass Mobility when certified)")),
+    ("data_type", _("Data type (mobility, itinerary or certification row)")),
+    ("field_of_education", _("Field of education (ISCED-F of the qualification)")),
+    ("certifying_organisation", _("Certifying organisation (OID of the sending organisation)")),
 )
+
+#: The rows of the Module's file: a mobility's own row, then its sub-rows.
+ROW_KINDS = ("mobility", "itinerary", "certification")
 
 
 def erasmus_source_choices() -> list[tuple[str, str]]:
@@ -236,6 +242,13 @@ class ErasmusMapping(TimeStamped):
     delimiter = models.CharField(
         _("CSV separator"), max_length=1, default=";", choices=[(";", ";"), (",", ","), ("\t", "Tab")]
     )
+    data_type_mobility = models.CharField(_("data type of a mobility row"), max_length=40, default="Mobility")
+    data_type_itinerary = models.CharField(
+        _("data type of an itinerary sub-row"), max_length=40, default="Itinerary"
+    )
+    data_type_certification = models.CharField(
+        _("data type of a certification sub-row"), max_length=40, default="Certification"
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -270,6 +283,12 @@ class ErasmusColumn(models.Model):
     required = models.BooleanField(
         _("required"), default=False, help_text=_("A mobility with this column empty would be rejected.")
     )
+    rows = models.CharField(
+        _("filled on"),
+        max_length=40,
+        default="mobility",
+        help_text=_("The rows that carry this column, comma-separated: mobility, itinerary, certification."),
+    )
 
     class Meta:
         verbose_name = _("column")
@@ -278,3 +297,13 @@ class ErasmusColumn(models.Model):
 
     def __str__(self) -> str:
         return self.header
+
+    @property
+    def row_kinds(self) -> set[str]:
+        return {kind.strip() for kind in self.rows.split(",") if kind.strip()}
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = self.row_kinds - set(ROW_KINDS)
+        if unknown or not self.row_kinds:
+            raise ValidationError({"rows": _("Use mobility, itinerary or certification, comma-separated.")})

@@ -220,6 +220,7 @@ def activity_report(*, user: Any, scope: ReportScope, start: date, end: date) ->
             "participant__qualification__diploma",
             "participant__qualification__title",
             "participant__qualification__eqf_level",
+            "participant__qualification__isced_f",
             "activity_type_id",
             "direction",
             "host_country",
@@ -397,10 +398,11 @@ def activity_report(*, user: Any, scope: ReportScope, start: date, end: date) ->
 
 def _qualification(row: dict[str, Any]) -> str:
     if row["participant__qualification__title"]:
-        return (
-            f"{row['participant__qualification__diploma']} {row['participant__qualification__title']}"
-            f" (EQF {row['participant__qualification__eqf_level']})"
+        isced = row.get("participant__qualification__isced_f")
+        levels = f"EQF {row['participant__qualification__eqf_level']}" + (
+            f", ISCED-F {isced}" if isced else ""
         )
+        return f"{row['participant__qualification__diploma']} {row['participant__qualification__title']} ({levels})"
     return row["participant__trade"] or _("not recorded")
 
 

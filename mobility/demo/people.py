@@ -46,6 +46,21 @@ def demo_pdf(label: str) -> SimpleUploadedFile:
 
 
 # --- Catalogue and directory ------------------------------------------------------------------
+#: Field of education (ISCED-F 2013) of each demo qualification.
+ISCED_F = {
+    "CAP-BOULANGER": "0721",
+    "CAP-PATISSIER": "0721",
+    "BP-BOULANGER": "0721",
+    "CAP-CUISINE": "1013",
+    "CAP-CSHCR": "1013",
+    "CAP-COIFFURE": "1012",
+    "BACPRO-MVA": "0716",
+    "CAP-MACON": "0732",
+    "CAP-MENUISIER": "0722",
+    "CAP-ELEC": "0713",
+}
+
+
 def seed_qualifications() -> dict[str, Qualification]:
     found = {}
     for row in QUALIFICATIONS:
@@ -57,8 +72,12 @@ def seed_qualifications() -> dict[str, Qualification]:
                 "diploma": row["diploma"],
                 "eqf_level": row["eqf"],
                 "trade": row["trade"],
+                "isced_f": ISCED_F.get(row["code"], ""),
             },
         )
+        if not qualification.isced_f and ISCED_F.get(row["code"]):
+            qualification.isced_f = ISCED_F[row["code"]]
+            qualification.save(update_fields=["isced_f"])
         if created:
             Unit.objects.bulk_create(
                 [

@@ -13,7 +13,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Qualification)
 class QualificationAdmin(admin.ModelAdmin):
-    list_display = ("diploma", "title", "code", "eqf_level", "country", "network", "is_active")
+    list_display = ("diploma", "title", "code", "eqf_level", "isced_f", "country", "network", "is_active")
     list_filter = ("diploma", "eqf_level", "is_active")
     search_fields = ("title", "code", "trade")
     inlines = [UnitInline]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +30,15 @@ class Qualification(TimeStamped):
     )
     country = CountryField(_("country"), default="FR")
     trade = models.CharField(_("trade"), max_length=120, blank=True)
+    isced_f = models.CharField(
+        _("field of education (ISCED-F)"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}(\d{1,2})?$", _("An ISCED-F 2013 code: 2, 3 or 4 digits."))],
+        help_text=_(
+            "ISCED-F 2013 code of the field, e.g. 0721 (food processing); the EU's reports ask for it."
+        ),
+    )
     network = models.ForeignKey(
         Organisation,
         null=True,

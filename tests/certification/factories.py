@@ -94,9 +94,8 @@ def evaluated_mobility(*, centre=None, group=None, participant=None, outcomes: i
         status=MobilityStatus.EVALUATED,
         actual_start=datetime.date(2026, 3, 2),
         actual_end=datetime.date(2026, 3, 27),
-        main_language="es",
         group=group,
-        **fields,
+        **{"main_language": "es", **fields},
     )
     agreement = AgreementFactory(mobility=mobility)
     unit = base.UnitFactory(qualification=participant.qualification, code=f"UP{mobility.pk}")

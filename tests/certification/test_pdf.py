@@ -1,7 +1,6 @@
 """The certificate PDF itself: sections, names in every script, page count, embedded credential."""
 
 import io
-import json
 import urllib.request
 
 import pytest
@@ -10,6 +9,7 @@ from django.utils import timezone
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from certification import seal
 from certification.pdf import context as ctx
 from certification.pdf import documents
 from certification.pdf import html as pdf_html
@@ -117,8 +117,8 @@ def test_the_pdf_is_pdfa3_with_the_credential_attached(rendered):
     reader = PdfReader(io.BytesIO(pdf))
     attachments = reader.attachments
     assert list(attachments) == ["EM-2026-ABCD-EFGH-JKMN-PQRS.jsonld"]
-    embedded = json.loads(attachments["EM-2026-ABCD-EFGH-JKMN-PQRS.jsonld"][0])
-    assert embedded == credential
+    embedded, _seal_certificate = seal.open_sealed(attachments["EM-2026-ABCD-EFGH-JKMN-PQRS.jsonld"][0])
+    assert embedded == credential  # the sealed credential, its seal intact
     assert "/AF" in reader.trailer["/Root"]
     assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
 
@@ -135,6 +135,7 @@ def test_the_qr_code_encodes_the_verification_page(monkeypatch):
 
     pages = []
     monkeypatch.setattr(documents, "html_to_pdf", lambda html, **kw: pages.append(html) or b"%PDF")
+    monkeypatch.setattr("certification.pdf.signing.sign_pdf", lambda pdf, **kw: pdf)
     content = {"number": "EM-2026-ABCD-EFGH-JKMN-PQRS", "languages": ["fr"], "issuer": {}, "holder": {}}
     documents.render_certificate(content, {})
     url = settings.SITE_URL + "/verify/EM-2026-ABCD-EFGH-JKMN-PQRS/"

@@ -241,15 +241,17 @@ def test_the_file_follows_the_mapping_which_an_administrator_can_change(
     assert response.status_code == 302 and job.status == "ready", job.error
     text = b"".join(client.get(f"/data/exports/{job.pk}/download/").streaming_content).decode("utf-8-sig")
     header, row = text.splitlines()[:2]
-    assert header.split(";")[:3] == ["Project Code", "Mobility ID", "Activity Type"] and header.endswith(
-        "Blended"
-    )
+    assert header.split(";")[:3] == ["Data type", "Grant Agreement No.", "Mobility activity ID"]
+    assert header.endswith("Blended")
     cells = dict(zip(header.split(";"), row.split(";"), strict=True))
-    assert cells["Project Code"] == project.grant_agreement_number
-    assert cells["Mobility ID"] == mobility.reference
-    assert cells["Activity Type"] == "VET learners - Short-term learning mobility"
-    assert cells["Participant Gender"] == "Female" and cells["Start Date"] == "02/03/2026"
-    assert cells["Receiving Organisation OID"] == "E10234567" and cells["Blended"] == "No"
+    assert cells["Data type"] == "Mobility"
+    assert cells["Grant Agreement No."] == project.grant_agreement_number
+    assert cells["Mobility activity ID"] == mobility.reference
+    assert cells["Activity type"] == "VET learners - Short-term learning mobility"
+    assert cells["Participant gender"] == "Female" and cells["Start date"] == "02/03/2026"
+    assert cells["Blended"] == "No" and cells["Receiving organisation OID"] == ""
+    itinerary = dict(zip(header.split(";"), text.splitlines()[2].split(";"), strict=True))
+    assert itinerary["Data type"] == "Itinerary" and itinerary["Receiving organisation OID"] == "E10234567"
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

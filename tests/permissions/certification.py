@@ -163,4 +163,5 @@ ROUTES = [
     Route("certification:guest-credential", guest_page(learner=200), kwargs=_guests_certificate),
     Route("certification:verify-lookup", everyone(200)),
     Route("certification:verify", everyone(200), kwargs=lambda w: {"number": w.cert_issued.number}),
+    Route("certification:verify-status", everyone(200), kwargs=lambda w: {"number": w.cert_issued.number}),
 ]
