@@ -9,13 +9,16 @@ class MobilityConfig(AppConfig):
     def ready(self) -> None:
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
+        from mobility.data.erasmus import erasmus_values_register
         from mobility.funding.privacy import FUNDING
+        from mobility.funding.selectors import bm_grant_columns
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
         from mobility.privacy.holders import holder_register
         from mobility.site import checks  # noqa: F401  (check --deploy: SITE_URL)
         from partners.emails.secrets import register_issuer
 
+        erasmus_values_register(bm_grant_columns)  # the frozen grant's columns in the Erasmus+ file
         holder_register(FUNDING)  # the grant's signers and scans, in the archive and the erasure
         # Personal links and codes are made when their e-mail leaves, never stored.
         register_issuer("link", email_link_issue, shown_as=_("personal link"))

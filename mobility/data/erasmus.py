@@ -66,6 +66,13 @@ DEFAULT_COLUMNS: tuple[tuple[str, str, bool, str], ...] = (
     ("Funded duration including travel days (in days)", "funded_duration", True, "itinerary"),
     ("Certifying organisation", "certifying_organisation", True, "certification"),
     ("Certification type", "certification_type", True, "certification"),
+    # the grant, from the participant's grant agreement (``mobility.funding``, registered at start)
+    ("Travel grant", "travel", False, "mobility"),
+    ("Individual support grant", "individual_support", False, "mobility"),
+    ("Organisational support grant", "organisational_support", False, "mobility"),
+    ("Inclusion support grant", "inclusion_support", False, "mobility"),
+    ("Exceptional costs grant", "exceptional_costs", False, "mobility"),
+    ("Zero grant", "zero_grant", False, "mobility"),
 )
 #: The Module refuses a mobility with more certifications than this.
 MAX_CERTIFICATIONS = 3
@@ -82,6 +89,34 @@ HEADER_ALIASES = {
 
 #: Sources added by other parts of the platform: ``{source: lambda mapping: getter(mobility)}``.
 EXTRA_SOURCES: dict[str, Callable[[ErasmusMapping], Callable[[Mobility], Any]]] = {}
+
+#: Values other parts of the platform give for a whole file at once (one query for all its
+#: mobilities): ``provider(mobilities) -> {mobility id: {source: value}}``. A ``bool`` is written
+#: as the mapping's yes/no, ``None`` as an empty cell.
+BATCH_SOURCES: list[Callable[[list[Mobility]], dict[int, dict[str, Any]]]] = []
+
+
+def erasmus_values_register(provider: Callable[[list[Mobility]], dict[int, dict[str, Any]]]) -> None:
+    if provider not in BATCH_SOURCES:
+        BATCH_SOURCES.append(provider)
+
+
+def _batch_values(mobilities: list[Mobility], mapping: ErasmusMapping) -> dict[int, dict[str, Any]]:
+    """The registered providers' values for these mobilities, written as the mapping writes them."""
+    values: dict[int, dict[str, Any]] = {m.pk: {} for m in mobilities}
+    if not mobilities:
+        return values
+    for provider in BATCH_SOURCES:
+        for pk, row in provider(mobilities).items():
+            values.setdefault(pk, {}).update(
+                {
+                    key: (mapping.yes_value if value else mapping.no_value)
+                    if isinstance(value, bool)
+                    else ("" if value is None else value)
+                    for key, value in row.items()
+                }
+            )
+    return values
 
 GENDERS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Undefined"}
 
@@ -210,10 +245,12 @@ def certifications(mobility: Mobility) -> list[dict[str, str]]:
     ]
 
 
-def _rows_of(mobility: Mobility, mapping: ErasmusMapping) -> list[tuple[str, dict[str, Any]]]:
+def _rows_of(
+    mobility: Mobility, mapping: ErasmusMapping, batch: dict[int, dict[str, Any]] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """The mobility's row and its sub-rows: (kind, values that only this row carries)."""
     carried = set().union(*(column.row_kinds for column in mapping.columns.all()))
-    rows: list[tuple[str, dict[str, Any]]] = [("mobility", {})]
+    rows: list[tuple[str, dict[str, Any]]] = [("mobility", dict((batch or {}).get(mobility.pk, {})))]
     if "itinerary" in carried:
         rows.append(("itinerary", {"data_type": mapping.data_type_itinerary}))
     if "certification" in carried:
@@ -270,12 +307,14 @@ def erasmus_check(*, user: Any, project: Project, mapping: ErasmusMapping | None
     result = ErasmusCheck(project=project, mapping=mapping)
     sources = _sources(mapping)
     columns = list(mapping.columns.all())
-    for mobility in erasmus_mobilities(user=user, project=project):
+    mobilities = erasmus_mobilities(user=user, project=project)
+    batch = _batch_values([m for m in mobilities if m.status not in NOT_REPORTED], mapping)
+    for mobility in mobilities:
         if mobility.status in NOT_REPORTED:
             result.not_reported += 1
             continue
         reasons = _problems(mobility, project)
-        subrows = _rows_of(mobility, mapping)
+        subrows = _rows_of(mobility, mapping, batch)
         if sum(1 for kind, _own in subrows if kind == "certification") > MAX_CERTIFICATIONS:
             reasons.append(_("More than %(max)s certifications.") % {"max": MAX_CERTIFICATIONS})
         for kind, own in subrows:
@@ -343,10 +382,11 @@ def erasmus_rows(check: ErasmusCheck, *, date_cells: bool = False) -> Rows:
     """The file's rows: each valid mobility's row followed by its sub-rows."""
     sources = _sources(check.mapping, date_cells=date_cells)
     columns = list(check.mapping.columns.all())
+    batch = _batch_values(check.valid, check.mapping)
     rows = [
         [_value(c, m, sources, kind, own) for c in columns]
         for m in check.valid
-        for kind, own in _rows_of(m, check.mapping)
+        for kind, own in _rows_of(m, check.mapping, batch)
     ]
     return Rows(title="Mobilities", header=[c.header for c in columns], rows=iter(rows), expected=len(rows))
 

@@ -385,3 +385,24 @@ def test_payments_due_page_queries(client_of, referent_a, lyon_cologne, django_a
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
     assert other.reference in page and lyon_cologne.reference in page
+
+
+def test_the_erasmus_file_carries_the_frozen_grant(referent_a, lyon_cologne):
+    """The Beneficiary Module file's grant columns come from the issued grant agreement."""
+    from mobility.data import erasmus
+
+    mapping = erasmus.erasmus_default_mapping()
+    check = erasmus.ErasmusCheck(project=lyon_cologne.project, mapping=mapping, valid=[lyon_cologne])
+
+    def mobility_row() -> dict:
+        rows = erasmus.erasmus_rows(check)
+        return dict(zip(rows.header, next(iter(rows.rows)), strict=True))
+
+    before = mobility_row()
+    assert before["Travel grant"] == "" and before["Zero grant"] == mapping.no_value
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    after = mobility_row()
+    assert after["Travel grant"] == D("320.00")
+    assert after["Individual support grant"] == D("868.00")
+    assert after["Organisational support grant"] == D("100.00")
+    assert after["Zero grant"] == mapping.no_value
