@@ -7,9 +7,9 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Learners and mobilities")
 
     def ready(self) -> None:
+        from mobility.data.erasmus import erasmus_values_register
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
-        from mobility.data.erasmus import erasmus_values_register
         from mobility.funding.privacy import FUNDING
         from mobility.funding.selectors import bm_grant_columns
         from mobility.guests.services.links import email_code_issue, email_link_issue
