@@ -61,6 +61,22 @@ def uploaded_matches(certificate: Certificate, uploaded: CheckedUpload | bytes) 
         return False
 
 
+def uploaded_pdf_seal(uploaded: CheckedUpload | bytes) -> Any:
+    """The electronic seal found on an uploaded PDF (``PdfSeal``), checked against the centre's
+    seal; None for a credential upload or a file whose seal cannot be read at all."""
+    from certification.pdf.signing import check_pdf
+    from certification.seal import load_seal
+
+    if isinstance(uploaded, bytes):
+        return None
+    try:
+        uploaded.file.seek(0)
+        return check_pdf(uploaded.file.read(), seal=load_seal())
+    except Exception:  # a file built to break the check says nothing about a seal, never a 500
+        logger.info("the seal of an uploaded PDF could not be checked", exc_info=True)
+        return None
+
+
 def status_document(certificate: Certificate) -> dict[str, Any]:
     from django.conf import settings
     from django.urls import reverse

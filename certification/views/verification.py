@@ -70,6 +70,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         )
     form = VerifyUploadForm()
     match = None
+    pdf_seal = None
     status = 200
     if request.method == "POST":
         if _rate_limited(request, "upload", settings.VERIFY_UPLOADS_PER_MINUTE):
@@ -77,6 +78,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
             match = services_verification.uploaded_matches(certificate, form.cleaned_data["file"])
+            pdf_seal = services_verification.uploaded_pdf_seal(form.cleaned_data["file"])
         else:
             status = 400
     content = certificate.content
@@ -99,6 +101,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             "host_country": countries.name(description.get("host_country_code") or ""),
             "form": form,
             "match": match,
+            "pdf_seal": pdf_seal,
         },
         status=status,
     )

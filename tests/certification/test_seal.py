@@ -236,3 +236,25 @@ def test_the_status_is_published_for_machines(client, issued, referent_a):
 def test_the_certificate_page_says_it_is_sealed_with_a_demonstration_key(client_of, referent_a, issued):
     page = client_of(referent_a).get(f"/certificates/{issued.pk}/")
     assert b"Sealed with a demonstration key" in page.content
+
+
+def test_the_uploaded_pdf_s_seal_is_checked_and_said(client, issued):
+    with issued.file.open("rb") as handle:
+        data = handle.read()
+    response = _upload(client, issued, data, "c.pdf")
+    found = response.context["pdf_seal"]
+    assert found.signed and found.intact and found.trusted and found.covers_whole_file
+    assert b"Its electronic seal is intact" in response.content
+
+
+def test_a_pdf_changed_after_sealing_says_its_seal_does_not_match(client, issued):
+    with issued.file.open("rb") as handle:
+        data = handle.read()
+    start = data.index(b"/ModDate")  # inside the signed bytes: same length, other content
+    altered = data[:start] + data[start:].replace(b"(D:2", b"(D:1", 1)
+    assert len(altered) == len(data) and altered != data
+    response = _upload(client, issued, altered, "c.pdf")
+    assert response.status_code == 200 and response.context["match"] is False
+    found = response.context["pdf_seal"]
+    assert found.signed and not found.intact
+    assert b"changed after it was sealed" in response.content and b"forg" not in response.content.lower()
