@@ -10,6 +10,7 @@ class MobilityConfig(AppConfig):
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
+        from mobility.quality import panels as quality_panels  # noqa: F401  (end-of-stay reports)
         from partners.emails.secrets import register_issuer
 
         # Personal links and codes are made when their e-mail leaves, never stored.

@@ -186,6 +186,8 @@ ROUTES = [
         data=lambda w: {"done": "1"},
     ),
     Route("guest:feedback", guest_page(employer=200), kwargs=mob),
+    # The end-of-stay questionnaire: the learner's own, once the stay has ended.
+    Route("quality:guest_report", guest_page(learner=200), kwargs=mob),
     # --- The referent's side ------------------------------------------------------------------------
     Route(
         "evaluations:link_invite", staff(302), method="post", kwargs=mob, data=lambda w: {"role": "learner"}
@@ -218,6 +220,10 @@ ROUTES = [
     Route("evaluations:debrief_send", staff(302), method="post", kwargs=mob),
     Route("evaluations:recognition", staff(200, readonly=200), kwargs=mob),
     Route("evaluations:outbox", staff(200, readonly=200), kwargs=mob),
+    Route("quality:report", staff(200, readonly=200), kwargs=mob),
+    Route("quality:report_send", staff(302), method="post", kwargs=mob),
+    # The list of one's own centres' reports: empty for an outsider, never another centre's.
+    Route("quality:reports", expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=200)),
     Route(
         "evaluations:outbox_message",
         staff(200, readonly=200),

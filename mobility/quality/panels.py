@@ -1,0 +1,45 @@
+"""The end-of-stay report on the mobility's page (referent) and as a step on the learner's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from mobility.guests.models import GuestRole
+from mobility.mobilities.models import Mobility
+from mobility.quality import selectors
+from mobility.quality.models import ReportStatus
+from partners import panels
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
+
+
+@panels.register("mobility_detail", order=45)
+def report_panel(request: HttpRequest, mobility: Mobility) -> str | None:
+    if not get_access(request.user).can(Capability.VIEW, mobility.centre_id):
+        return None
+    report = selectors.report_get(mobility=mobility)
+    status = report.status if report else ReportStatus.NOT_SENT
+    return render_to_string(
+        "quality/_panel_mobility.html",
+        {"mobility": mobility, "report": report, "status": status, "status_label": ReportStatus(status).label,
+         "is_open": selectors.report_is_open(mobility=mobility)},
+        request=request,
+    )  # fmt: skip
+
+
+@panels.register("guest_mobility", order=50)
+def guest_report_panel(request: HttpRequest, grant: Any) -> str | None:
+    """The end-of-stay questionnaire in the learner's space, once the stay has ended."""
+    if grant.role != GuestRole.LEARNER:
+        return None
+    mobility = Mobility.objects.filter(pk=grant.mobility_id).first()
+    if mobility is None or not selectors.report_is_open(mobility=mobility):
+        return None
+    return render_to_string(
+        "quality/_panel_guest.html",
+        {"mobility": mobility, "report": selectors.report_get(mobility=mobility)},
+        request=request,
+    )
