@@ -11,6 +11,7 @@ class MobilityConfig(AppConfig):
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
         from mobility.quality import panels as quality_panels  # noqa: F401  (end-of-stay reports)
+        from mobility.quality import reporting as quality_reporting  # noqa: F401  (in the activity report)
         from partners.emails.secrets import register_issuer
 
         # Personal links and codes are made when their e-mail leaves, never stored.

@@ -6,7 +6,7 @@ import html as htmllib
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mobility.guests.models import AccessLink, GuestRole
 from mobility.mobilities.models import MobilityStatus
@@ -149,3 +149,19 @@ def test_the_referent_sees_the_status_per_mobility_and_group(client, referent_a,
     assert client.get(f"/quality/mobilities/{finished.pk}/report/").status_code == 200
     html = client.get(f"/mobilities/{finished.pk}/").content.decode()
     assert "end-of-stay report" in html
+
+
+def test_the_answers_feed_the_activity_report(learner_client, finished, referent_a):
+    from mobility.data import reports
+
+    learner_client.post(f"/guest/{finished.pk}/report/", _answers(overall="3", recommend="no"))
+    with translation.override("en"):
+        report = reports.activity_report(
+            user=referent_a,
+            scope=reports.report_scope_resolve(referent_a, "all"),
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+        )
+    assert report.table("participants_by_country").rows == [["Spain", 1, "3.0", "0.0 %"]]
+    assert report.table("participants_by_centre").rows[0][1:] == [1, "3.0", "0.0 %"]
+    assert report.table("participants_by_activity").rows[0][1] == 1
