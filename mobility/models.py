@@ -1,6 +1,7 @@
 """Django finds an app's models in ``<app>.models``: each sub-domain's models are imported here."""
 
 from mobility.agreements import models as agreements  # noqa: F401
+from mobility.care import models as care  # noqa: F401
 from mobility.catalogue import models as catalogue  # noqa: F401
 from mobility.data import models as data  # noqa: F401
 from mobility.documents import models as documents  # noqa: F401

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("mobility.guests.urls")),
     path("", include("mobility.evaluations.urls")),
     path("", include("mobility.quality.urls")),
+    path("", include("mobility.care.urls")),
     path("", include("certification.urls")),
     path("api/v1/", include("mobility.api.urls")),
     path("api/", include("mobility.api.docs_urls")),

@@ -128,9 +128,7 @@ def test_a_network_adds_a_question_without_a_deployment(learner_client, finished
     ReportQuestion.objects.create(
         network=network, code="canteen", kind="rating", name="The canteen", order=75
     )
-    other = (
-        factories.OrganisationFactory(kind="network") if hasattr(factories, "OrganisationFactory") else None
-    )
+    other = factories.NetworkFactory(name="Another network")
     if other is not None:
         ReportQuestion.objects.create(network=other, code="canteen", kind="rating", name="Other network's")
     html = learner_client.get(f"/guest/{finished.pk}/report/").content.decode()

@@ -132,6 +132,20 @@ def guest_email(w):
     return OutboundEmail.objects.filter(related_id=str(mobility.pk)).first()
 
 
+@world_object
+def guest_incident(w):
+    from mobility.care.models import Incident
+
+    return Incident.objects.create(
+        mobility=w.guest_mobility,
+        kind="accident",
+        severity="minor",
+        occurred_on=datetime.date(2026, 3, 10),
+        place="Valencia",
+        description="Cut on the hand",
+    )
+
+
 def mob(w):
     return {"pk": w.guest_mobility.pk}
 
@@ -222,8 +236,17 @@ ROUTES = [
     Route("evaluations:outbox", staff(200, readonly=200), kwargs=mob),
     Route("quality:report", staff(200, readonly=200), kwargs=mob),
     Route("quality:report_send", staff(302), method="post", kwargs=mob),
+    Route("care:incidents", staff(200, readonly=200), kwargs=mob),
+    Route(
+        "care:incident_edit",
+        staff(200),
+        kwargs=lambda w: {"pk": w.guest_mobility.pk, "incident_pk": w.guest_incident.pk},
+    ),
     # The list of one's own centres' reports: empty for an outsider, never another centre's.
-    Route("quality:reports", expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=200)),
+    Route(
+        "quality:reports",
+        expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=200),
+    ),
     Route(
         "evaluations:outbox_message",
         staff(200, readonly=200),

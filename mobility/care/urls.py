@@ -1,0 +1,12 @@
+"""Duty of care: incidents of a mobility, who is abroad now, the emergency sheet."""
+
+from django.urls import path
+
+from mobility.care import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("mobilities/<int:pk>/incidents/", views.incidents, name="incidents"),
+    path("mobilities/<int:pk>/incidents/<int:incident_pk>/", views.incident_edit, name="incident_edit"),
+]
