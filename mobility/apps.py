@@ -7,6 +7,7 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Learners and mobilities")
 
     def ready(self) -> None:
+        from mobility.care import api as care_api  # noqa: F401  (/api/v1/abroad-now/)
         from mobility.care import panels as care_panels  # noqa: F401  (incidents on the mobility's page)
         from mobility.care import reporting as care_reporting  # noqa: F401  (counts in the activity report)
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)

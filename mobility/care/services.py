@@ -143,3 +143,16 @@ def _notify(incident: Incident) -> None:
         )  # fmt: skip
     incident.notified_at = timezone.now()
     incident.save(update_fields=["notified_at"])
+
+
+# --- Reading who is abroad (audited: it gathers personal data of minors) ---------------------------
+def abroad_now_read(
+    *, user: User, rows: list[Any], filters: dict[str, Any], via: str, request: HttpRequest | None = None
+) -> None:
+    """One audit entry per centre whose participants the reader saw (and one when the list was empty)."""
+    centres = sorted({r.mobility.centre_id for r in rows}) or [None]
+    for centre_id in centres[:50]:
+        audit_record(action="abroad_now.read", actor=user, centre_id=centre_id, target_type="care.AbroadNow",
+                     data={"via": via, "rows": sum(1 for r in rows if r.mobility.centre_id == centre_id),
+                           "filters": {k: v for k, v in filters.items() if v}},
+                     request=request)  # fmt: skip

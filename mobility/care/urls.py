@@ -7,6 +7,7 @@ from mobility.care import views
 app_name = "care"
 
 urlpatterns = [
+    path("abroad-now/", views.abroad_now, name="abroad_now"),
     path("mobilities/<int:pk>/incidents/", views.incidents, name="incidents"),
     path("mobilities/<int:pk>/incidents/<int:incident_pk>/", views.incident_edit, name="incident_edit"),
 ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mobility.care import selectors
 from mobility.care import services as care
@@ -16,6 +19,7 @@ from mobility.care.forms import IncidentForm
 from mobility.mobilities.selectors import mobility_get_for_user
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
+from partners.directory.models import Organisation
 from partners.pages import errors_to_form, staff_user
 
 
@@ -79,3 +83,32 @@ def incident_edit(request: HttpRequest, pk: int, incident_pk: int) -> HttpRespon
     return render(
         request, "care/incident_edit.html", {"mobility": mobility, "incident": incident, "form": form}
     )
+
+
+# --- Who is abroad now ------------------------------------------------------------------------
+def _abroad_filters(request: HttpRequest) -> dict[str, Any]:
+    centre = request.GET.get("centre", "")
+    return {
+        "centre_id": int(centre) if centre.isdigit() else None,
+        "country": request.GET.get("country", "").strip()[:2],
+        "town": request.GET.get("town", "").strip()[:100],
+    }
+
+
+@login_required
+@require_GET
+def abroad_now(request: HttpRequest) -> HttpResponse:
+    access = get_access(request.user)
+    if not access.centre_ids:
+        raise Http404
+    filters = _abroad_filters(request)
+    rows = selectors.abroad_now_for_user(user=request.user, **filters)
+    care.abroad_now_read(user=staff_user(request), rows=rows, filters=filters, via="page", request=request)
+    centres = Organisation.objects.filter(pk__in=access.centre_ids).order_by("name")
+    return render(
+        request,
+        "care/abroad_now.html",
+        {"rows": rows, "filters": filters, "centres": centres if len(access.centre_ids) > 1 else [],
+         "abroad": [r for r in rows if r.abroad], "leaving": [r for r in rows if not r.abroad],
+         "today": timezone.localdate(), "print": request.GET.get("print") == "1"},
+    )  # fmt: skip

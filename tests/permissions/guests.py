@@ -242,6 +242,11 @@ ROUTES = [
         staff(200),
         kwargs=lambda w: {"pk": w.guest_mobility.pk, "incident_pk": w.guest_incident.pk},
     ),
+    # Who is abroad now: one's own centres' participants; the operator has no centre (404).
+    Route(
+        "care:abroad_now",
+        expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=404),
+    ),
     # The list of one's own centres' reports: empty for an outsider, never another centre's.
     Route(
         "quality:reports",
