@@ -10,6 +10,7 @@ class MobilityConfig(AppConfig):
         from mobility.care import api as care_api  # noqa: F401  (/api/v1/abroad-now/)
         from mobility.care import panels as care_panels  # noqa: F401  (incidents on the mobility's page)
         from mobility.care import reporting as care_reporting  # noqa: F401  (counts in the activity report)
+        from mobility.care import sheet as care_sheet  # noqa: F401  (the emergency sheet, an export job)
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)

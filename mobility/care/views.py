@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mobility.care import selectors
 from mobility.care import services as care
@@ -20,7 +20,7 @@ from mobility.mobilities.selectors import mobility_get_for_user
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation
-from partners.pages import errors_to_form, staff_user
+from partners.pages import errors_to_form, errors_to_messages, staff_user
 
 
 @login_required
@@ -112,3 +112,26 @@ def abroad_now(request: HttpRequest) -> HttpResponse:
          "abroad": [r for r in rows if r.abroad], "leaving": [r for r in rows if not r.abroad],
          "today": timezone.localdate(), "print": request.GET.get("print") == "1"},
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def emergency_sheet(request: HttpRequest) -> HttpResponse:
+    """The emergency sheet (PDF) of the list as filtered: an export job a worker renders."""
+    from mobility.data.exports.jobs import export_job_request
+    from mobility.data.models import ExportKind, FileFormat
+
+    if not get_access(request.user).centre_ids:
+        raise Http404
+    filters = {
+        "centre_id": int(request.POST["centre"]) if request.POST.get("centre", "").isdigit() else None,
+        "country": request.POST.get("country", "").strip()[:2],
+        "town": request.POST.get("town", "").strip()[:100],
+    }  # fmt: skip
+    try:
+        job = export_job_request(user=staff_user(request), kind=ExportKind.EMERGENCY, file_format=FileFormat.PDF,
+                                 params=filters, scope_label=_("Who is abroad now"), request=request)  # fmt: skip
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return redirect("care:abroad_now")
+    return redirect("data:export-detail", pk=job.pk)

@@ -9,6 +9,13 @@ from typing import Any
 Part = Callable[[list[int]], list[Any]]
 _PARTS: list[Part] = []
 
+#: Export kinds whose file another sub-domain writes (``writer(job=..., out=...) -> rows``).
+file_writers: dict[str, Callable[..., int]] = {}
+
+
+def register_writer(kind: str, writer: Callable[..., int]) -> None:
+    file_writers[kind] = writer
+
 
 def register(part: Part) -> Part:
     if part not in _PARTS:

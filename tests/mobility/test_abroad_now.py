@@ -49,7 +49,7 @@ def abroad(centre_a, centre_b):
     _stay(
         centre_b, start=TODAY - datetime.timedelta(days=2), end=TODAY + datetime.timedelta(days=5)
     )  # not ours
-    EmergencyNumber.objects.create(country="NO", number="112 / 113")
+    EmergencyNumber.objects.update_or_create(country="NO", defaults={"number": "112 / 113"})
     return here, leaving
 
 
@@ -84,3 +84,28 @@ def test_the_api_gives_the_same_list(client, referent_a, abroad):
     assert data[0]["guardian_name"] == "Marie Petit" and data[1]["guardian_name"] == ""
     assert AuditEntry.objects.filter(action="abroad_now.read", data__via="api").exists()
     assert client.get("/api/v1/abroad-now/?colour=red").status_code == 400
+
+
+def test_the_emergency_sheet_is_a_pdf_a_worker_renders(client, referent_a, abroad, settings, tmp_path,
+                                                       django_capture_on_commit_callbacks):  # fmt: skip
+    import io
+
+    from pypdf import PdfReader
+
+    from mobility.data.exports import run as exports_run
+    from mobility.data.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(referent_a)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/abroad-now/sheet/", {"country": "", "town": ""})
+    job = ExportJob.objects.get(kind="emergency_sheet")
+    assert response.status_code == 302 and job.status == "requested" and len(callbacks) == 1
+    exports_run.export_job_run(job_id=job.pk)  # what the worker runs
+    job.refresh_from_db()
+    assert job.status == "ready" and job.row_count == 2
+    with job.file.open("rb") as handle:
+        raw = handle.read()
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+    assert "Emergency sheet" in text and "Léa Petit" in text and "Marie Petit" in text and "Bergen" in text
+    assert AuditEntry.objects.filter(action="abroad_now.read", data__via="pdf").exists()

@@ -247,6 +247,11 @@ ROUTES = [
         "care:abroad_now",
         expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=404),
     ),
+    Route(
+        "care:emergency_sheet",
+        expect(referent_b=302, readonly_a=302, referent_a=302, chamber_admin=302, operator=404),
+        method="post",
+    ),
     # The list of one's own centres' reports: empty for an outsider, never another centre's.
     Route(
         "quality:reports",
