@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from mobility.quality.models import ReportQuestion
+from mobility.quality.models import CheckItem, ReportQuestion
 
 
 @admin.register(ReportQuestion)
@@ -10,3 +10,9 @@ class ReportQuestionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "network", "order", "required", "active")
     list_filter = ("kind", "active", "network")
     search_fields = ("code", "name")
+
+
+@admin.register(CheckItem)
+class CheckItemAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "network", "order", "active")
+    list_filter = ("active", "network")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mobility.catalogue.models import TranslatedLabelMixin
 from mobility.guests.models import AccessLink
 from mobility.mobilities.models import Mobility
+from partners.accounts.models import User
 from partners.directory.models import Organisation
 
 #: Ratings go from 1 (poor) to this (excellent).
@@ -114,3 +115,64 @@ class ReportAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}/{self.question_id}"
+
+
+# --- The EQAMOB-style checklist a referent fills after a placement --------------------------------
+class CheckItem(TranslatedLabelMixin):
+    """One point of the placement checklist (data: an administrator adds their network's in the admin)."""
+
+    network = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="check_items",
+        verbose_name=_("network"), help_text=_("Empty: on every checklist."),
+    )  # fmt: skip
+    code = models.SlugField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        verbose_name = _("quality checklist item")
+        verbose_name_plural = _("quality checklist items")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(network__isnull=True), name="check_item_code_unique"
+            ),
+        ]
+
+
+class CheckAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class PlacementCheck(models.Model):
+    """The referent's quality checklist of one placement, about its host."""
+
+    mobility = models.OneToOneField(Mobility, on_delete=models.CASCADE, related_name="placement_check")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="placement_checks")
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    filled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filled_at = models.DateTimeField(_("filled in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("placement quality checklist")
+        verbose_name_plural = _("placement quality checklists")
+        ordering = ["-filled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.mobility}: {self.organisation}"
+
+
+class PlacementCheckAnswer(models.Model):
+    check_list = models.ForeignKey(PlacementCheck, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=3, choices=CheckAnswer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["check_list", "item"], name="placement_check_one_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_list_id}/{self.item_id}: {self.answer}"

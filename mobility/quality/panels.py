@@ -43,3 +43,17 @@ def guest_report_panel(request: HttpRequest, grant: Any) -> str | None:
         {"mobility": mobility, "report": selectors.report_get(mobility=mobility)},
         request=request,
     )
+
+
+@panels.register("organisation_detail", order=15)
+def organisation_quality_panel(request: HttpRequest, organisation: Any) -> str | None:
+    if not get_access(request.user).is_member:
+        return None
+    from partners.quality import selectors as partner_quality
+
+    return render_to_string(
+        "quality/_panel_organisation.html",
+        {"organisation": organisation, "status": partner_quality.host_status_of(organisation_id=organisation.pk),
+         "labels": partner_quality.labels_of(organisation_id=organisation.pk)},
+        request=request,
+    )  # fmt: skip

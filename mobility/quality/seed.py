@@ -119,6 +119,87 @@ QUESTIONS: list[dict[str, Any]] = [
 ]
 
 
+CHECK_ITEMS: list[dict[str, Any]] = [
+    {
+        "code": "induction",
+        "order": 10,
+        "names": texts(
+            "An induction was given on the first day",
+            "Un accueil et une présentation ont eu lieu le premier jour",
+            "Am ersten Tag gab es eine Einführung",
+            "Hubo una sesión de acogida el primer día",
+            "Il primo giorno c'è stata un'accoglienza",
+        ),
+    },
+    {
+        "code": "named-tutor",
+        "order": 20,
+        "names": texts(
+            "A named tutor was available",
+            "Un tuteur nommé était disponible",
+            "Ein benannter Betreuer war erreichbar",
+            "Un tutor designado estuvo disponible",
+            "Un tutor designato era disponibile",
+        ),
+    },
+    {
+        "code": "tasks-match",
+        "order": 30,
+        "names": texts(
+            "The tasks matched the learning agreement",
+            "Les tâches correspondaient au contrat pédagogique",
+            "Die Aufgaben entsprachen der Lernvereinbarung",
+            "Las tareas correspondían al acuerdo de aprendizaje",
+            "I compiti corrispondevano all'accordo di apprendimento",
+        ),
+    },
+    {
+        "code": "safety-briefing",
+        "order": 40,
+        "names": texts(
+            "A safety briefing was given",
+            "Une information sur la sécurité a été donnée",
+            "Es gab eine Sicherheitsunterweisung",
+            "Se dio una información sobre seguridad",
+            "È stata data un'informazione sulla sicurezza",
+        ),
+    },
+    {
+        "code": "language-support",
+        "order": 50,
+        "names": texts(
+            "Language support was offered",
+            "Un soutien linguistique a été proposé",
+            "Sprachliche Unterstützung wurde angeboten",
+            "Se ofreció apoyo lingüístico",
+            "È stato offerto un supporto linguistico",
+        ),
+    },
+    {
+        "code": "evaluation-with-learner",
+        "order": 60,
+        "names": texts(
+            "The evaluation was done with the learner",
+            "L'évaluation a été faite avec l'apprenant",
+            "Die Bewertung wurde mit dem Lernenden besprochen",
+            "La evaluación se hizo con el estudiante",
+            "La valutazione è stata fatta con lo studente",
+        ),
+    },
+    {
+        "code": "questions-welcome",
+        "order": 70,
+        "names": texts(
+            "The learner's questions were welcome",
+            "Les questions de l'apprenant étaient bienvenues",
+            "Die Fragen des Lernenden waren willkommen",
+            "Las preguntas del estudiante fueron bienvenidas",
+            "Le domande dello studente erano benvenute",
+        ),
+    },
+]
+
+
 def install(apps: Any = None) -> None:
     """Creates the missing shared questions (works with historical models inside a migration)."""
     if apps is None:
@@ -138,3 +219,11 @@ def install(apps: Any = None) -> None:
                 "name_translations": {k: v for k, v in row["names"].items() if k != "en"},
             },
         )
+    CheckItem = apps.get_model("mobility", "CheckItem")
+    for row in CHECK_ITEMS:
+        CheckItem.objects.get_or_create(
+            code=row["code"],
+            network=None,
+            defaults={"order": row["order"], "name": row["names"]["en"],
+                      "name_translations": {k: v for k, v in row["names"].items() if k != "en"}},
+        )  # fmt: skip

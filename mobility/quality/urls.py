@@ -11,4 +11,8 @@ urlpatterns = [
     path("quality/reports/", staff.reports, name="reports"),
     path("quality/mobilities/<int:pk>/report/", staff.report, name="report"),
     path("quality/mobilities/<int:pk>/report/send/", staff.report_send, name="report_send"),
+    path("quality/mobilities/<int:pk>/checklist/", staff.placement_check, name="placement_check"),
+    path("quality/organisations/<int:pk>/", staff.organisation_record, name="organisation"),
+    path("quality/organisations/<int:pk>/status/", staff.organisation_status, name="organisation_status"),
+    path("quality/organisations/<int:pk>/labels/", staff.organisation_label, name="organisation_label"),
 ]

@@ -252,6 +252,28 @@ ROUTES = [
         expect(referent_b=302, readonly_a=302, referent_a=302, chamber_admin=302, operator=404),
         method="post",
     ),
+    # The quality record of the mobility's host, its status and labels, the placement's checklist.
+    Route("quality:placement_check", staff(200, readonly=200), kwargs=mob),
+    Route("quality:organisation", staff(200, readonly=200), kwargs=lambda w: {"pk": w.host_company.pk}),
+    Route(
+        "quality:organisation_status",
+        staff(302),
+        method="post",
+        kwargs=lambda w: {"pk": w.host_company.pk},
+        data=lambda w: {"status": "watch", "reason": "Late evaluations"},
+    ),
+    Route(
+        "quality:organisation_label",
+        staff(302),
+        method="post",
+        kwargs=lambda w: {"pk": w.host_company.pk},
+        data=lambda w: {
+            "name": "EQAMOB",
+            "issuer": "CMA",
+            "awarded_on": "2026-01-10",
+            "expires_on": "2028-01-10",
+        },
+    ),
     # The list of one's own centres' reports: empty for an outsider, never another centre's.
     Route(
         "quality:reports",
