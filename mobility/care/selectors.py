@@ -141,7 +141,7 @@ def abroad_now_for_user(
         .select_related("user")
         .order_by("user__last_name")
     ):
-        referents[m.organisation_id].append(f"{m.user} <{m.user.email}>")
+        referents[m.organisation_id].append(f"{m.user} ({m.user.email})")
     numbers = emergency_numbers({str(m.host_country) for m in mobilities})
     rows = []
     for m in mobilities:
