@@ -87,8 +87,9 @@ def test_no_questionnaire_before_the_end_date(mobility, learner_client):
     assert not ParticipantReport.objects.filter(mobility=future).exists()
 
 
-def test_the_learner_answers_in_their_language_once(learner_client, finished):
-    page = learner_client.get(f"/guest/{finished.pk}/report/", HTTP_ACCEPT_LANGUAGE="fr")
+def test_the_learner_answers_in_their_language_once(learner_client, finished, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        page = learner_client.get(f"/guest/{finished.pk}/report/", HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 200
     assert "Accueil et intégration chez l'hôte" in htmllib.unescape(page.content.decode())
     response = learner_client.post(
@@ -100,7 +101,7 @@ def test_the_learner_answers_in_their_language_once(learner_client, finished):
     assert AuditEntry.objects.filter(action="report.answer", actor_label="Learner").exists()
     # Twice: a clear message, nothing saved again.
     again = learner_client.post(f"/guest/{finished.pk}/report/", _answers(), follow=True)
-    assert "already answered" in again.content.decode()
+    assert "déjà répondu" in htmllib.unescape(again.content.decode())
     assert ReportAnswer.objects.filter(report=report).count() == ReportQuestion.objects.count()
 
 

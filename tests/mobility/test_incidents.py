@@ -110,3 +110,10 @@ def test_the_activity_report_counts_incidents_only(stay, referent_a):
     table = report.table("incidents")
     assert table.rows == [["Accident or injury", 2, 1, 0, 1]]
     assert "Cut on the hand" not in str(table.rows) + table.note
+
+
+def test_the_timeline_shows_a_mobilitys_incidents(client, stay, referent_a):
+    care.incident_record(mobility=stay, data=_data(), acting_user=referent_a)
+    client.force_login(referent_a)
+    html = client.get("/timeline/?start=2026-03-01&months=3").content.decode()
+    assert f"/mobilities/{stay.pk}/incidents/" in html and "1 incident" in html
