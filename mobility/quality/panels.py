@@ -57,3 +57,16 @@ def organisation_quality_panel(request: HttpRequest, organisation: Any) -> str |
          "labels": partner_quality.labels_of(organisation_id=organisation.pk)},
         request=request,
     )  # fmt: skip
+
+
+@panels.register("group_detail", order=45)
+def group_reports_panel(request: HttpRequest, group: Any) -> str | None:
+    """How many of the group's participants answered their end-of-stay report."""
+    if not get_access(request.user).can(Capability.VIEW, group.centre_id):
+        return None
+    mobilities = list(Mobility.objects.filter(group=group, status__in=selectors.REPORTABLE))
+    if not mobilities:
+        return None
+    rows = selectors.report_status_rows(mobilities)
+    counts = [(label, sum(1 for r in rows if r["status"] == value)) for value, label in ReportStatus.choices]
+    return render_to_string("quality/_panel_group.html", {"group": group, "counts": counts}, request=request)

@@ -164,3 +164,20 @@ def test_the_answers_feed_the_activity_report(learner_client, finished, referent
     assert report.table("participants_by_country").rows == [["Spain", 1, "3.0", "0.0 %"]]
     assert report.table("participants_by_centre").rows[0][1:] == [1, "3.0", "0.0 %"]
     assert report.table("participants_by_activity").rows[0][1] == 1
+
+
+def test_the_groups_page_counts_its_reports(client, referent_a, finished):
+    from mobility.mobilities.models import MobilityGroup
+
+    group = MobilityGroup.objects.create(
+        centre=finished.centre, name="Valencia 2026", activity_type=finished.activity_type, host_city="Valencia",
+        host_country="ES", planned_start=finished.planned_start, planned_end=finished.planned_end,
+    )  # fmt: skip
+    finished.group = group
+    finished.save(update_fields=["group"])
+    quality.report_send_now(mobility=finished, acting_user=referent_a)
+    client.force_login(referent_a)
+    html = client.get(f"/groups/{group.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/quality/reports/?group={group.pk}" in html
+    listed = client.get(f"/quality/reports/?group={group.pk}").content.decode()
+    assert finished.reference in listed
