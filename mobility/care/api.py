@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +51,12 @@ class AbroadRowSerializer(serializers.Serializer):
         return self._guardian(row, "guardian_email")
 
 
+class AbroadQuerySerializer(serializers.Serializer):
+    centre = serializers.IntegerField(required=False, min_value=1)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+    town = serializers.CharField(required=False, max_length=100)
+
+
 class AbroadNowViewSet(ApiViewSet):
     """Every participant of the user's centres abroad today or leaving within 7 days. Reading is audited."""
 
@@ -59,13 +65,23 @@ class AbroadNowViewSet(ApiViewSet):
     pagination_class = None
     action_query_params = {"list": ("centre", "country", "town")}
 
-    @extend_schema(responses=AbroadRowSerializer(many=True))
+    @extend_schema(
+        responses=AbroadRowSerializer(many=True),
+        parameters=[
+            OpenApiParameter("centre", int, description="Only this centre's participants."),
+            OpenApiParameter("country", str, pattern="^[A-Za-z]{2}$", description="Host country (ISO code)."),
+            OpenApiParameter(
+                "town", str, description="Host town (part of its name, at most 100 characters)."
+            ),
+        ],
+    )
     def list(self, request: Request) -> Response:
-        centre = request.query_params.get("centre", "")
+        query = AbroadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         filters = {
-            "centre_id": int(centre) if centre.isdigit() else None,
-            "country": request.query_params.get("country", "").strip()[:2],
-            "town": request.query_params.get("town", "").strip()[:100],
+            "centre_id": query.validated_data.get("centre"),
+            "country": query.validated_data.get("country", ""),
+            "town": query.validated_data.get("town", ""),
         }
         rows = selectors.abroad_now_for_user(user=request.user, **filters)
         care.abroad_now_read(user=request.user, rows=rows, filters=filters, via="api", request=request)

@@ -90,6 +90,19 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     open_page(page, f"{site.url}/partners/?quality=watch")
     expect(page.locator("body")).to_contain_text("Panadería Sol S.L.")
 
+    # --- An incident during the stay of the learner abroad --------------------------------------------
+    abroad = stays["abroad"]
+    open_page(page, f"{site.url}/mobilities/{abroad.pk}/incidents/")
+    page.locator("select[name=kind]").select_option("accident")
+    page.locator("select[name=severity]").select_option("serious")
+    page.locator("input[name=occurred_on]").fill(timezone.localdate().isoformat())
+    page.locator("textarea[name=description]").fill("Chute dans l'atelier, poignet douloureux.")
+    page.get_by_role("button", name="Record the incident").click()
+    expect(page.locator("body")).to_contain_text("Serious incident recorded")
+    screenshot(page, "quality/incidents")
+    open_page(page, f"{site.url}/quality/reports/")
+    screenshot(page, "quality/reports")
+
     # --- Who is abroad now, and the emergency sheet ------------------------------------------------
     open_page(page, f"{site.url}/abroad-now/")
     expect(page.locator("body")).to_contain_text("Noé Lambert")

@@ -109,3 +109,10 @@ def test_the_emergency_sheet_is_a_pdf_a_worker_renders(client, referent_a, abroa
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
     assert "Emergency sheet" in text and "Léa Petit" in text and "Marie Petit" in text and "Bergen" in text
     assert AuditEntry.objects.filter(action="abroad_now.read", data__via="pdf").exists()
+
+
+def test_the_api_refuses_bad_filters(client, referent_a, abroad):
+    client.force_login(referent_a)
+    assert client.get("/api/v1/abroad-now/?centre=null").status_code == 400
+    assert client.get("/api/v1/abroad-now/?country=Spain").status_code == 400
+    assert len(client.get("/api/v1/abroad-now/?country=no").json()) == 1
