@@ -124,12 +124,18 @@ def test_an_erasure_keeps_the_counts_and_removes_the_texts(stay, referent_a, set
     from mobility.quality.models import ParticipantReport, ReportAnswer, ReportQuestion
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    incident = care.incident_record(mobility=stay, data=_data(description="Léa s'est coupée"), acting_user=referent_a)
+    incident = care.incident_record(
+        mobility=stay, data=_data(description="Léa s'est coupée"), acting_user=referent_a
+    )
     report = ParticipantReport.objects.create(mobility=stay)
-    ReportAnswer.objects.create(report=report, question=ReportQuestion.objects.get(code="comments"), text="Léa ici")
+    ReportAnswer.objects.create(
+        report=report, question=ReportQuestion.objects.get(code="comments"), text="Léa ici"
+    )
     ReportAnswer.objects.create(report=report, question=ReportQuestion.objects.get(code="overall"), rating=4)
     learner_erase(learner=stay.participant, acting_user=referent_a)
     incident.refresh_from_db()
-    assert incident.kind == "accident" and "Léa" not in incident.description + incident.place + incident.informed
+    assert (
+        incident.kind == "accident" and "Léa" not in incident.description + incident.place + incident.informed
+    )
     assert not ReportAnswer.objects.filter(text__contains="Léa").exists()
     assert ReportAnswer.objects.filter(rating=4).exists()
