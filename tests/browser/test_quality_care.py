@@ -16,7 +16,16 @@ from mobility.quality.models import ParticipantReport, ReportQuestion
 from partners.quality.models import HostStatus
 
 from .. import factories
-from .support import DESKTOP, PHONE, horizontal_overflow, log_in, open_page, personal_link, screenshot
+from .support import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    horizontal_overflow,
+    log_in,
+    open_page,
+    personal_link,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +65,7 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     expect(phone.get_by_role("link", name="Répondre au questionnaire")).to_be_visible()
     open_page(phone, f"{base}/guest/{ended.pk}/report/?lang=fr")
     assert horizontal_overflow(phone) == []
+    assert_accessible(phone, "end-of-stay questionnaire")
     for question in ReportQuestion.objects.filter(network__isnull=True):
         if question.kind == "rating":
             phone.locator(f"input[name=q{question.pk}][value='4']").check()
@@ -86,6 +96,7 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     expect(page.locator(".page-header .badge--quality-watch")).to_have_text("To watch")
     expect(page.locator("body")).to_contain_text("4.0 / 5")  # the learner's overall rating
     screenshot(page, "quality/organisation-record")
+    assert_accessible(page, "quality record")
     assert HostStatus.objects.get(organisation=host).status == "watch"
     open_page(page, f"{site.url}/partners/?quality=watch")
     expect(page.locator("body")).to_contain_text("Panadería Sol S.L.")
@@ -100,8 +111,10 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     page.get_by_role("button", name="Record the incident").click()
     expect(page.locator("body")).to_contain_text("Serious incident recorded")
     screenshot(page, "quality/incidents")
+    assert_accessible(page, "incidents")
     open_page(page, f"{site.url}/quality/reports/")
     screenshot(page, "quality/reports")
+    assert_accessible(page, "end-of-stay reports")
 
     # --- Who is abroad now, and the emergency sheet ------------------------------------------------
     open_page(page, f"{site.url}/abroad-now/")
@@ -109,6 +122,7 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     expect(page.locator("body")).to_contain_text("Claire Lambert")
     expect(page.locator("body")).to_contain_text("112")
     screenshot(page, "quality/abroad-now")
+    assert_accessible(page, "abroad now")
     page.get_by_role("button", name="Emergency sheet (PDF)").click()
     page.wait_for_url("**/data/exports/*/")
     from pypdf import PdfReader
