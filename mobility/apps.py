@@ -7,6 +7,11 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Learners and mobilities")
 
     def ready(self) -> None:
+        from mobility.care import api as care_api  # noqa: F401  (/api/v1/abroad-now/)
+        from mobility.care import panels as care_panels  # noqa: F401  (incidents on the mobility's page)
+        from mobility.care import reporting as care_reporting  # noqa: F401  (counts in the activity report)
+        from mobility.care import sheet as care_sheet  # noqa: F401  (the emergency sheet, an export job)
+        from mobility.care.privacy import QUALITY_AND_CARE
         from mobility.data.erasmus import erasmus_values_register
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
@@ -15,6 +20,8 @@ class MobilityConfig(AppConfig):
         from mobility.guests.services.links import email_code_issue, email_link_issue
         from mobility.mobilities import panels  # noqa: F401  (the mobilities a partner hosts, on its page)
         from mobility.privacy.holders import holder_register
+        from mobility.quality import panels as quality_panels  # noqa: F401  (end-of-stay reports)
+        from mobility.quality import reporting as quality_reporting  # noqa: F401  (in the activity report)
         from mobility.site import checks  # noqa: F401  (check --deploy: SITE_URL)
         from partners.emails.secrets import register_issuer
 
@@ -23,3 +30,5 @@ class MobilityConfig(AppConfig):
         # Personal links and codes are made when their e-mail leaves, never stored.
         register_issuer("link", email_link_issue, shown_as=_("personal link"))
         register_issuer("code", email_code_issue, shown_as="······")
+        # Incidents and end-of-stay answers in a learner's archive and erasure.
+        holder_register(QUALITY_AND_CARE)

@@ -338,6 +338,7 @@ CELERY_IMPORTS = (
     "mobility.guests.tasks",
     "mobility.mobilities.tasks",
     "mobility.privacy.tasks",
+    "mobility.quality.tasks",
     "mobility.site.tasks",
     "certification.tasks.groups",
     "certification.tasks.renders",
@@ -388,6 +389,10 @@ CELERY_BEAT_SCHEDULE = {
     "evaluated-mobilities-follow": {
         "task": "mobility.tasks.evaluated_mobilities_follow",
         "schedule": crontab(hour="*/6", minute=20),
+    },
+    "send-participant-reports": {
+        "task": "mobility.tasks.send_participant_reports",
+        "schedule": crontab(hour=9, minute=40),
     },
     "apply-retention": {
         "task": "mobility.tasks.apply_retention",

@@ -55,6 +55,8 @@ urlpatterns = [
     path("data/", include("mobility.data.urls")),
     path("", include("mobility.guests.urls")),
     path("", include("mobility.evaluations.urls")),
+    path("", include("mobility.quality.urls")),
+    path("", include("mobility.care.urls")),
     path("", include("certification.urls")),
     path("api/v1/", include("mobility.api.urls")),
     path("api/", include("mobility.api.docs_urls")),

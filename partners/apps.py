@@ -13,6 +13,7 @@ class PartnersConfig(AppConfig):
         from partners.accounts.services import invitation_email_issue
         from partners.agreements import panels as dashboard  # noqa: F401  (dashboard panels; login audit and lockout counters)
         from partners.emails.secrets import register_issuer
+        from partners.quality import panels as quality  # noqa: F401  (labels ending soon, on the dashboard)
 
         # An invitation's token is made when its e-mail leaves, never stored.
         register_issuer("invitation", invitation_email_issue, shown_as=_("personal link"))

@@ -164,4 +164,5 @@ def timeline_for_user(
 ) -> QuerySet[Mobility]:
     """Mobilities that overlap [start, end], in the order the timeline draws them."""
     qs = mobility_list_for_user(user=user, filters=filters, ordering="start")
-    return qs.filter(planned_start__lte=end).filter(Q(planned_end__gte=start) | Q(actual_end__gte=start))
+    qs = qs.filter(planned_start__lte=end).filter(Q(planned_end__gte=start) | Q(actual_end__gte=start))
+    return qs.annotate(incident_count=Count("incidents", distinct=True))

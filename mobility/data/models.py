@@ -104,6 +104,7 @@ class ExportKind(models.TextChoices):
     STATISTICS = "statistics", _("Mobilities for statistics (no direct identifiers)")
     REPORT = "report", _("Activity report")
     ERASMUS = "erasmus", _("Erasmus+ Beneficiary Module file")
+    EMERGENCY = "emergency_sheet", _("Emergency sheet (who is abroad)")
 
 
 class ExportStatus(models.TextChoices):

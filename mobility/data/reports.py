@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from mobility.catalogue.models import ActivityType
+from mobility.data import report_parts
 from mobility.data.exports.rows import AGE_BANDS, DURATION_BANDS, age_band, duration_band, duration_days
 from mobility.data.models import ExportJob
 from mobility.data.spreadsheets import Rows
@@ -390,6 +391,7 @@ def activity_report(*, user: Any, scope: ReportScope, start: date, end: date) ->
             tutor["rows"],
             note=tutor["note"],
         ),
+        *report_parts.extra_tables(ids),
     ]
     return ActivityReport(
         scope=scope, start=start, end=end, figures=figures, tables=tables, mobility_count=total

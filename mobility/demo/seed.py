@@ -10,6 +10,7 @@ from mobility.demo.data import REFERENTS
 from mobility.demo.funding import seed_grants, seed_rate_tables
 from mobility.demo.people import seed_employers, seed_hosts, seed_learners, seed_qualifications
 from mobility.demo.placements import seed_mobilities, seed_projects
+from mobility.demo.quality import seed_quality
 from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.accounts.models import User
 from partners.directory.models import Organisation, OrganisationKind
@@ -35,6 +36,7 @@ def seed(context: dict) -> None:
         seed_mobilities(centre, referent, hosts, projects, rng)
         seed_rate_tables(network)
         seed_grants(centre, referent)
+        seed_quality(centre, referent, rng)
     context.setdefault("notes", []).append(
         "  Demo learners, mobilities, groups and documents are in the three Valdoise centres and Norvelle."
     )

@@ -145,7 +145,24 @@ class MobilityForm(forms.ModelForm):
             self.add_error("host_city", _("Enter the host city, or choose a host organisation."))
         if not data.get("host_organisation") and not data.get("host_country"):
             self.add_error("host_country", _("Choose the host country, or a host organisation."))
+        self._host_warning(data.get("host_organisation"))
         return data
+
+    def _host_warning(self, host: Any) -> None:
+        """A host marked "to watch" or "not to use": its reason is shown, and saving needs a confirmation."""
+        from partners.quality.selectors import host_status_of
+
+        if host is None or (self.instance.pk and self.instance.host_organisation_id == host.pk):
+            return
+        status = host_status_of(organisation_id=host.pk)
+        if status is None or not status.is_warning or self.data.get("confirm_host") == str(host.pk):
+            return
+        self.host_warning = {"host": host, "status": status}
+        self.add_error(
+            "host_organisation",
+            _("%(host)s is marked “%(status)s”: %(reason)s — tick the confirmation to choose it anyway.")
+            % {"host": host.display_name, "status": status.get_status_display(), "reason": status.reason},
+        )
 
     def service_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in MOBILITY_FIELDS if name in self.cleaned_data}

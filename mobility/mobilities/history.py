@@ -38,6 +38,15 @@ def _status(code: Any) -> str:
         return str(code)
 
 
+def _severity(code: Any) -> str:
+    from mobility.care.models import Severity
+
+    try:
+        return str(Severity(str(code)).label).lower()
+    except ValueError:
+        return str(code or "")
+
+
 def describe(
     entries: list[AuditEntry],
     *,
@@ -98,6 +107,12 @@ def describe(
             }[action] % {"task": title}
         elif action == "followup.record":
             text = _("Follow-up recorded")
+        elif action in ("incident.record", "incident.update", "incident.close"):
+            text = {
+                "incident.record": _("Incident recorded (%(severity)s)"),
+                "incident.update": _("Incident followed up (%(severity)s)"),
+                "incident.close": _("Incident closed (%(severity)s)"),
+            }[action] % {"severity": _severity(data.get("severity"))}
         else:
             text = action.replace(".", " · ").replace("_", " ")
         lines.append(

@@ -27,6 +27,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # A request refused before the API saw it (an invalid Host header): the API's error shape.
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {"status": 400, "code": "bad_request", "detail": "Bad request.", "errors": []}, status=400
+        )
     return render(request, "errors/400.html", status=400)
 
 

@@ -42,6 +42,12 @@ class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
+    quality = forms.ChoiceField(
+        label=_("Quality"),
+        required=False,
+        choices=[("", _("Any quality status")), ("recommended", _("Recommended")), ("watch", _("To watch")),
+                 ("avoid", _("Not to use")), ("labelled", _("Holds a valid label"))],
+    )  # fmt: skip
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

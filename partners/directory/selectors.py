@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from partners.accounts.access import Access, get_access, not_visible
 from partners.accounts.roles import Capability
@@ -57,12 +58,13 @@ def organisation_list_for_user(
     country: str = "",
     sector: str = "",
     sort: str = "name",
+    quality: str = "",
 ) -> QuerySet[Organisation]:
     """The partner directory: every organisation of the user's networks, searched and filtered."""
     access = require(user, Capability.VIEW)
     qs = (
         _visible_organisations(access)
-        .select_related("parent")
+        .select_related("parent", "quality_status")
         .annotate(contact_count=Count("contacts", distinct=True))
     )
     q = (q or "").strip()
@@ -74,6 +76,12 @@ def organisation_list_for_user(
         qs = qs.filter(country=country)
     if sector:
         qs = qs.filter(sector=sector)
+    if quality == "labelled":
+        today = timezone.localdate()
+        qs = qs.filter(Q(quality_labels__expires_on__isnull=True) | Q(quality_labels__expires_on__gte=today),
+                       quality_labels__isnull=False).distinct()  # fmt: skip
+    elif quality:
+        qs = qs.filter(quality_status__status=quality)
     return qs.order_by(*ORGANISATION_SORTS.get(sort, ORGANISATION_SORTS["name"]))
 
 

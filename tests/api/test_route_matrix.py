@@ -236,6 +236,7 @@ MATRIX = {
     "api:document-job-download": [
         ("get", lambda w: f"/api/v1/document-jobs/{w['certificate'].job.pk}/download/", None, members(200))
     ],
+    "api:abroad-now-list": [("get", lambda w: "/api/v1/abroad-now/", None, members(200, outsider=200))],
     "api:not-found": [("get", lambda w: "/api/v1/nothing/", None, everyone(404))],
     "api-schema": [("get", lambda w: "/api/schema/", None, everyone(200))],
     "api-docs": [("get", lambda w: "/api/docs/", None, everyone(200))],

@@ -157,6 +157,7 @@ ROUTES = [
     Route("api:document-job-list", LIST),
     Route("api:document-job-detail", OBJECT, kwargs=lambda w: {"pk": w.api_certificate.job.pk}),
     Route("api:document-job-download", OBJECT, kwargs=lambda w: {"pk": w.api_certificate.job.pk}),
+    Route("api:abroad-now-list", LIST),
     Route("api:not-found", everyone(404)),
     # --- API tokens on the account settings page (POST only) ----------------------------------
     Route(

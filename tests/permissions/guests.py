@@ -132,6 +132,20 @@ def guest_email(w):
     return OutboundEmail.objects.filter(related_id=str(mobility.pk)).first()
 
 
+@world_object
+def guest_incident(w):
+    from mobility.care.models import Incident
+
+    return Incident.objects.create(
+        mobility=w.guest_mobility,
+        kind="accident",
+        severity="minor",
+        occurred_on=datetime.date(2026, 3, 10),
+        place="Valencia",
+        description="Cut on the hand",
+    )
+
+
 def mob(w):
     return {"pk": w.guest_mobility.pk}
 
@@ -186,6 +200,8 @@ ROUTES = [
         data=lambda w: {"done": "1"},
     ),
     Route("guest:feedback", guest_page(employer=200), kwargs=mob),
+    # The end-of-stay questionnaire: the learner's own, once the stay has ended.
+    Route("quality:guest_report", guest_page(learner=200), kwargs=mob),
     # --- The referent's side ------------------------------------------------------------------------
     Route(
         "evaluations:link_invite", staff(302), method="post", kwargs=mob, data=lambda w: {"role": "learner"}
@@ -218,6 +234,51 @@ ROUTES = [
     Route("evaluations:debrief_send", staff(302), method="post", kwargs=mob),
     Route("evaluations:recognition", staff(200, readonly=200), kwargs=mob),
     Route("evaluations:outbox", staff(200, readonly=200), kwargs=mob),
+    Route("quality:report", staff(200, readonly=200), kwargs=mob),
+    Route("quality:report_send", staff(302), method="post", kwargs=mob),
+    Route("care:incidents", staff(200, readonly=200), kwargs=mob),
+    Route(
+        "care:incident_edit",
+        staff(200),
+        kwargs=lambda w: {"pk": w.guest_mobility.pk, "incident_pk": w.guest_incident.pk},
+    ),
+    # Who is abroad now: one's own centres' participants; the operator has no centre (404).
+    Route(
+        "care:abroad_now",
+        expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=404),
+    ),
+    Route(
+        "care:emergency_sheet",
+        expect(referent_b=302, readonly_a=302, referent_a=302, chamber_admin=302, operator=404),
+        method="post",
+    ),
+    # The quality record of the mobility's host, its status and labels, the placement's checklist.
+    Route("quality:placement_check", staff(200, readonly=200), kwargs=mob),
+    Route("quality:organisation", staff(200, readonly=200), kwargs=lambda w: {"pk": w.host_company.pk}),
+    Route(
+        "quality:organisation_status",
+        staff(302),
+        method="post",
+        kwargs=lambda w: {"pk": w.host_company.pk},
+        data=lambda w: {"status": "watch", "reason": "Late evaluations"},
+    ),
+    Route(
+        "quality:organisation_label",
+        staff(302),
+        method="post",
+        kwargs=lambda w: {"pk": w.host_company.pk},
+        data=lambda w: {
+            "name": "EQAMOB",
+            "issuer": "CMA",
+            "awarded_on": "2026-01-10",
+            "expires_on": "2028-01-10",
+        },
+    ),
+    # The list of one's own centres' reports: empty for an outsider, never another centre's.
+    Route(
+        "quality:reports",
+        expect(referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=200),
+    ),
     Route(
         "evaluations:outbox_message",
         staff(200, readonly=200),

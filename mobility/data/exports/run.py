@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mobility.data import report_parts
 from mobility.data.exports.rows import DATA_KINDS, audit_data, int_or_none, rows_for, write_rows
 from mobility.data.models import ExportJob, ExportKind, ExportStatus, ImportBatch
 from partners.audit.services import audit_record
@@ -50,6 +51,7 @@ def _file_name(job: ExportJob) -> str:
         ExportKind.STATISTICS: "mobility-statistics",
         ExportKind.REPORT: "activity-report",
         ExportKind.ERASMUS: "erasmus-beneficiary-module",
+        ExportKind.EMERGENCY: "emergency-sheet",
     }.get(job.kind, "export")
     return f"{base}-{stamp}.{job.file_format}"
 
@@ -119,6 +121,9 @@ def _write_job(job: ExportJob, handle: Any) -> int:
         from mobility.data.erasmus import erasmus_write
 
         return erasmus_write(job=job, out=handle)
+    writer = report_parts.file_writers.get(job.kind)
+    if writer is not None:
+        return writer(job=job, out=handle)
     raise ValueError(f"unknown export kind {job.kind!r}")
 
 

@@ -41,6 +41,7 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
         country=filters.get("country", ""),
         sector=filters.get("sector", ""),
         sort=sort,
+        quality=filters.get("quality", ""),
     )
     page = paginate(request, organisations)
     context = {
@@ -51,7 +52,7 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
         "query": query_without(request, "page"),
         "sort_query": query_without(request, "page", "sort"),
         "can_create": bool(selectors.creatable_kinds_for(user=request.user)),
-        "filtered": any(filters.get(k) for k in ("q", "kind", "country", "sector")),
+        "filtered": any(filters.get(k) for k in ("q", "kind", "country", "sector", "quality")),
     }
     template = "partners/_organisation_results.html" if request.htmx else "partners/organisation_list.html"
     return render(request, template, context)

@@ -1,0 +1,1 @@
+"""Duty of care: incidents during a stay, who is abroad now, the emergency sheet."""
