@@ -17,11 +17,12 @@ from certification.services import jobs
 from certification.services.groups import group_issues_republish_stale
 from certification.services.renders import render_lock
 from partners.broker.models import RecoveryCause
-from partners.broker.services import broker_backoff_reset, recovery_record
+from partners.broker.services import broker_backoff_reset, broker_held_args, recovery_record
 
 logger = logging.getLogger(__name__)
 
 KIND = "document job"
+RENDER_TASK = "certification.tasks.render_document"
 
 
 def _renderer_gone(job_id: int) -> bool:
@@ -31,6 +32,18 @@ def _renderer_gone(job_id: int) -> bool:
         if not acquired:
             return False
         return DocumentJob.objects.filter(pk=job_id, status=JobStatus.RENDERING).exists()
+
+
+def _lost_by_the_broker(waiting, grace) -> list[int]:
+    """Jobs published longer than the grace ago of which the broker holds no message any more
+    (a broker restarted without its data, a message dropped): published again at once."""
+    published = list(waiting.filter(status=JobStatus.REQUESTED, published_at__lt=grace)[:1000])
+    if not published:
+        return []
+    held = broker_held_args(RENDER_TASK)
+    if held is None:
+        return []
+    return [pk for pk in published if f"({pk},)" not in held]
 
 
 def document_jobs_republish_stale() -> int:
@@ -45,6 +58,7 @@ def document_jobs_republish_stale() -> int:
         RecoveryCause.NEVER_PUBLISHED: list(
             waiting.filter(status=JobStatus.REQUESTED, published_at__isnull=True, created_at__lt=grace)[:1000]
         ),
+        RecoveryCause.MESSAGE_LOST: _lost_by_the_broker(waiting, grace),
         RecoveryCause.STALE: list(waiting.filter(status=JobStatus.REQUESTED, published_at__lt=stale)[:1000]),
         RecoveryCause.RENDERER_DEAD: [
             pk
@@ -55,9 +69,11 @@ def document_jobs_republish_stale() -> int:
             if _renderer_gone(pk)
         ],
     }
-    total = 0
+    total, seen = 0, set()
     for cause, ids in causes.items():
-        published = sum(1 for pk in ids if jobs._publish(pk))
+        fresh = [pk for pk in ids if pk not in seen]
+        seen.update(fresh)
+        published = sum(1 for pk in fresh if jobs._publish(pk))
         recovery_record(kind=KIND, cause=cause, count=published)
         total += published
     return total + group_issues_republish_stale(grace=grace, stale=stale)

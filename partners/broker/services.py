@@ -55,18 +55,25 @@ def publish(
         return False
     wait = settings.BROKER_PUBLISH_DEADLINE if deadline is None else deadline
     done = threading.Event()
-    outcome: dict[str, BaseException] = {}
+    outcome: dict[str, Any] = {}
+    lock = threading.Lock()
 
     def send() -> None:
         try:
             task.apply_async(tuple(args), retry=False, **options)
-        except BaseException as exc:
+        except BaseException as exc:  # reported to the waiting caller
             outcome["error"] = exc
-        finally:
+        with lock:
             done.set()
+            late = outcome.get("gave_up", False)
+        if late and "error" not in outcome:
+            _published_late(what, on_published)
 
     threading.Thread(target=send, name=f"publish {what}", daemon=True).start()
-    if not done.wait(wait) or "error" in outcome:
+    done.wait(wait)
+    with lock:
+        outcome["gave_up"] = not done.is_set()
+    if outcome["gave_up"] or "error" in outcome:
         _quiet_until = time.monotonic() + settings.BROKER_BACKOFF
         error = outcome.get("error")
         logger.warning(
@@ -81,6 +88,21 @@ def publish(
         except Exception:  # the work is on its way; the timestamp only spares a republish
             logger.warning("could not record the publication of %s", what, exc_info=True)
     return True
+
+
+def _published_late(what: str, on_published: Callable[[], None] | None) -> None:
+    """The broker took the message after the caller stopped waiting: it was slow, not gone."""
+    from django.db import connections
+
+    broker_backoff_reset()
+    logger.info("%s was published late", what)
+    if on_published is not None:
+        try:
+            on_published()
+        except Exception:
+            logger.warning("could not record the publication of %s", what, exc_info=True)
+        finally:
+            connections.close_all()  # this helper thread's own connections
 
 
 def publish_after_commit(task: Any, args: tuple | list = (), **kwargs: Any) -> None:
@@ -102,3 +124,43 @@ def recovery_record(*, kind: str, cause: str, count: int = 1) -> None:
     except Exception:  # counting must never stop a recovery
         logger.warning("could not count the recovery of %s %s (%s)", count, kind, cause, exc_info=True)
     logger.info("republished %s %s (%s)", count, kind, cause)
+
+
+def broker_held_args(task_name: str, *, limit: int = 10_000) -> set[str] | None:
+    """The arguments (``argsrepr``, e.g. ``"(12,)"``) of every ``task_name`` message the broker
+    holds: waiting in the queue or delivered and not yet acknowledged. None when it cannot tell
+    (filesystem broker, broker out of reach): then only the age of a publication says it was lost."""
+    import json
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    import redis
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        try:
+            pipe = client.pipeline(transaction=False)
+            pipe.lrange(queue, 0, limit - 1)
+            for priority in (3, 6, 9):  # kombu's other priority lists of the same queue
+                pipe.lrange(f"{queue}\x06\x16{priority}", 0, limit - 1)
+            pipe.hvals("unacked")
+            replies = pipe.execute()
+        finally:
+            client.close()
+    except Exception:
+        logger.warning("could not look into the broker's queue", exc_info=True)
+        return None
+    held: set[str] = set()
+    for raw in (item for reply in replies for item in reply):
+        try:
+            payload = json.loads(raw)
+            if isinstance(payload, list):  # unacked entries are [message, exchange, routing key]
+                payload = payload[0]
+            headers = payload.get("headers") or {}
+        except (ValueError, TypeError, AttributeError, IndexError):
+            continue
+        if headers.get("task") == task_name:
+            held.add(str(headers.get("argsrepr", "")))
+    return held
