@@ -365,7 +365,21 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A render that outlives a broker hiccup finishes (its task is safe to deliver twice).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Each worker also consumes its own queue: its pings go there (liveness through the queue).
+CELERY_WORKER_DIRECT = True
+# Beat runs the sweepers in its own process, not through the queue they sweep (mobility/celery.py).
+CELERY_BEAT_SCHEDULER = "mobility.celery:Scheduler"
+BEAT_RUN_IN_PROCESS = (
+    "certification.tasks.republish_stale_jobs",
+    "partners.tasks.republish_stale_emails",
+    "mobility.data.republish_stale_jobs",
+)
+# A publish never holds a request longer than this; after a failed one, a process leaves the
+# broker alone for BROKER_BACKOFF seconds and the sweepers publish what waits (partners/broker).
+BROKER_PUBLISH_DEADLINE = env.float("BROKER_PUBLISH_DEADLINE", default=1.0)
+BROKER_BACKOFF = env.float("BROKER_BACKOFF", default=5.0)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -375,7 +389,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "republish-stale-emails": {
         "task": "partners.tasks.republish_stale_emails",
-        "schedule": 300.0,
+        "schedule": env.float("EMAIL_SWEEP_EVERY", default=30.0),
     },
     "clear-expired-sessions": {
         "task": "mobility.tasks.clear_expired_sessions",
@@ -400,16 +414,18 @@ CELERY_BEAT_SCHEDULE = {
     },
     "republish-stale-document-jobs": {
         "task": "certification.tasks.republish_stale_jobs",
-        "schedule": env.float("DOCUMENT_JOB_SWEEP_EVERY", default=60.0),
+        "schedule": env.float("DOCUMENT_JOB_SWEEP_EVERY", default=10.0),
     },
 }
 # Document jobs (certificates, PDFs, bundles): the sweeper publishes again a job never published
 # (broker down) after DOCUMENT_JOB_PUBLISH_GRACE seconds, and a job published or rendering for
-# longer than DOCUMENT_JOB_STALE_AFTER seconds (lost message, dead worker).
-DOCUMENT_JOB_PUBLISH_GRACE = env.int("DOCUMENT_JOB_PUBLISH_GRACE", default=20)
+# longer than DOCUMENT_JOB_STALE_AFTER seconds (lost message, dead worker). A job "rendering"
+# for DOCUMENT_JOB_RENDERER_CHECK_AFTER seconds whose render lock nobody holds lost its renderer:
+# it is published again at once.
+DOCUMENT_JOB_PUBLISH_GRACE = env.int("DOCUMENT_JOB_PUBLISH_GRACE", default=10)
+DOCUMENT_JOB_RENDERER_CHECK_AFTER = env.int("DOCUMENT_JOB_RENDERER_CHECK_AFTER", default=20)
 DOCUMENT_JOB_STALE_AFTER = env.int("DOCUMENT_JOB_STALE_AFTER", default=600)
 DOCUMENT_JOB_MAX_ATTEMPTS = env.int("DOCUMENT_JOB_MAX_ATTEMPTS", default=3)
-DOCUMENT_JOB_BROKER_BACKOFF = env.float("DOCUMENT_JOB_BROKER_BACKOFF", default=15.0)
 DOCUMENT_JOB_BUNDLE_WAIT = env.int("DOCUMENT_JOB_BUNDLE_WAIT", default=120)
 # A group with more certificates to issue than this has them issued by a worker, not in the request.
 GROUP_ISSUE_IN_REQUEST = env.int("GROUP_ISSUE_IN_REQUEST", default=25)
@@ -427,7 +443,9 @@ VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)
 VERIFY_UPLOADS_PER_MINUTE = env.int("VERIFY_UPLOADS_PER_MINUTE", default=6)
 # How often a worker records that it is alive, and when /healthz stops believing it.
 WORKER_HEARTBEAT_INTERVAL = env.int("WORKER_HEARTBEAT_INTERVAL", default=15)
-WORKER_HEARTBEAT_STALE_AFTER = env.int("WORKER_HEARTBEAT_STALE_AFTER", default=90)
+WORKER_HEARTBEAT_STALE_AFTER = env.int("WORKER_HEARTBEAT_STALE_AFTER", default=60)
+# A worker whose ping to itself waits this long while a pool process is free restarts itself.
+WORKER_STALL_AFTER = env.int("WORKER_STALL_AFTER", default=45)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

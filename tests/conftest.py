@@ -92,9 +92,9 @@ def _language_reset():
 @pytest.fixture(autouse=True)
 def _email_breaker_closed(monkeypatch):
     """A broker outage simulated by one test must not keep the next tests' e-mails from publishing."""
-    from partners.emails import services as emails
+    from partners.broker import services as broker
 
-    monkeypatch.setattr(emails, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr(broker, "_quiet_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

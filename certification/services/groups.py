@@ -22,6 +22,8 @@ from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.audit.services import audit_record
+from partners.broker.models import RecoveryCause
+from partners.broker.services import recovery_record
 
 
 def group_certificates_request(
@@ -90,4 +92,6 @@ def group_issues_republish_stale(*, grace, stale) -> int:
         .order_by("created_at")
         .values_list("pk", flat=True)[:100]
     )
-    return sum(1 for pk in ids if _publish_group_issue(pk))
+    published = sum(1 for pk in ids if _publish_group_issue(pk))
+    recovery_record(kind="group issue", cause=RecoveryCause.STALE, count=published)
+    return published

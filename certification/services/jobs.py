@@ -5,11 +5,9 @@ the row is the truth, the sweeper publishes again what a broker outage or a dead
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -33,6 +31,7 @@ from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.audit.services import audit_record
+from partners.broker.services import publish
 from partners.directory.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -267,11 +266,8 @@ def document_download_record(
 
 
 # --- Publishing ---------------------------------------------------------------------------------
-# After a failed publish the broker is left alone for a while: during an outage only the first
-# request waits for the socket timeout, the next ones answer at once (the sweeper publishes later).
-_broker_quiet_until = 0.0
-
-
+# A publish never holds the request longer than BROKER_PUBLISH_DEADLINE (partners.broker.services);
+# what could not be published stays ``requested`` and the sweeper publishes it.
 def _publish(job_id: int) -> bool:
     from certification.tasks.renders import render_document
 
@@ -280,20 +276,12 @@ def _publish(job_id: int) -> bool:
 
 def publish_row(task: Any, model: Any, pk: int) -> bool:
     """Hands a job row's id to the broker; False when the broker is out of reach (the sweeper will)."""
-    global _broker_quiet_until
-    if time.monotonic() < _broker_quiet_until:
-        return False
-    try:
-        task.apply_async((pk,))
-    except Exception:
-        _broker_quiet_until = time.monotonic() + settings.DOCUMENT_JOB_BROKER_BACKOFF
-        logger.warning("could not publish %s %s; the sweeper will", model.__name__, pk, exc_info=True)
-        return False
-    try:
-        model.objects.filter(pk=pk).update(published_at=timezone.now())
-    except Exception:  # the job is on its way; the timestamp only spares a republish
-        logger.warning("could not record the publication of %s %s", model.__name__, pk, exc_info=True)
-    return True
+    return publish(
+        task,
+        (pk,),
+        what=f"{model.__name__} {pk}",
+        on_published=lambda: model.objects.filter(pk=pk).update(published_at=timezone.now()),
+    )
 
 
 def job_enqueue(job: DocumentJob) -> None:

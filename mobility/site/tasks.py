@@ -17,3 +17,13 @@ def ping(token: str) -> str:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="mobility.tasks.worker_alive", acks_late=False, ignore_result=True)
+def worker_alive(hostname: str) -> str:
+    """A worker's ping to itself, through its own queue: consumed, it proves the worker consumes
+    (``mobility.celery.HeartbeatStep``) and records the heartbeat that ``/healthz`` reads."""
+    from mobility.site.services import worker_heartbeat_record
+
+    worker_heartbeat_record(hostname=hostname)
+    return hostname

@@ -199,6 +199,26 @@ def seed(context: dict) -> None:
     }
     context["directory"] = _seed_directory(by_key)
     _seed_agreements(by_key, context["directory"])
+    _seed_recoveries()
+
+
+def _seed_recoveries() -> None:
+    """What the operator's Recoveries screen shows after a few broker hiccups (idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partners.broker.models import Recovery, RecoveryCause
+
+    now = timezone.now()
+    for kind, cause, count, days in (
+        ("document job", RecoveryCause.NEVER_PUBLISHED, 3, 12),
+        ("document job", RecoveryCause.RENDERER_DEAD, 1, 4),
+        ("e-mail", RecoveryCause.STALE, 2, 12),
+    ):
+        Recovery.objects.update_or_create(
+            kind=kind, cause=cause, defaults={"count": count, "last_at": now - timedelta(days=days)}
+        )
 
 
 def _slug(text: str) -> str:

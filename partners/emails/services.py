@@ -6,7 +6,6 @@ sweeper publishes what is still queued.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from partners.accounts.models import User
+from partners.broker.models import RecoveryCause
+from partners.broker.services import broker_backoff_reset, publish, recovery_record
 from partners.emails.models import EmailStatus, OutboundEmail
 from partners.emails.secrets import Placeholders
 
@@ -77,39 +78,23 @@ def email_queue(
     return message
 
 
-#: After a failed publish the broker is left alone for this many seconds: while it is down or frozen,
-#: only the first request waits for the socket timeout; the next ones answer at once and their
-#: messages stay queued for the sweeper (``email_republish_stale``).
-BROKER_BACKOFF_SECONDS = 15.0
-
-_broker_quiet_until = 0.0
-
-
 def _publish(message_id: int) -> bool:
-    global _broker_quiet_until
-    if time.monotonic() < _broker_quiet_until:
-        return False
+    """Hands the e-mail to the broker, never holding the request (``partners.broker.services``);
+    when it cannot, the row stays queued and the sweeper (``email_republish_stale``) publishes it."""
     from partners.emails.tasks import deliver_email
 
-    try:
-        deliver_email.delay(message_id)
-    except Exception:  # broker down: the row stays queued and the sweeper publishes it later
-        _broker_quiet_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("could not publish e-mail %s; the sweeper will retry", message_id, exc_info=True)
-        return False
-    return True
+    return publish(deliver_email, (message_id,), what=f"e-mail {message_id}")
 
 
-def email_republish_stale(*, older_than_seconds: int = 120) -> int:
+def email_republish_stale(*, older_than_seconds: int = 30) -> int:
     """Publishes again the e-mails still queued after a while (broker outage, lost message)."""
-    global _broker_quiet_until
-    _broker_quiet_until = 0.0  # the sweeper always tries: it is how queued messages leave after an outage
+    broker_backoff_reset()
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     ids = list(
         OutboundEmail.objects.filter(
             status=EmailStatus.QUEUED, created_at__lt=cutoff, attempts__lt=5
         ).values_list("pk", flat=True)[:500]
     )
-    for pk in ids:
-        _publish(pk)
+    published = sum(1 for pk in ids if _publish(pk))
+    recovery_record(kind="e-mail", cause=RecoveryCause.STALE, count=published)
     return len(ids)

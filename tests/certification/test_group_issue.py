@@ -11,7 +11,6 @@ from certification.panels import group_progress_context
 from certification.services import certificates as services_certificates
 from certification.services import groups as services
 from certification.services import issuing as services_issuing
-from certification.services import jobs as services_jobs
 from certification.services import sweeps as services_sweeps
 from mobility.mobilities.models import Mobility
 from partners.accounts.models import Membership
@@ -25,7 +24,7 @@ from .factories import GroupFactory, evaluated_mobility
 
 @pytest.fixture(autouse=True)
 def _fresh_breaker(monkeypatch):
-    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr("partners.broker.services._quiet_until", 0.0)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ FAULTS = ("tests.certification.fault_injection",)
 
 @pytest.fixture(autouse=True)
 def _fresh_breaker(monkeypatch):
-    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr("partners.broker.services._quiet_until", 0.0)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_a_broker_outage_leaves_the_job_requested_without_error(
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.render_document, "apply_async", broken)
-    monkeypatch.setattr(services_jobs, "_broker_quiet_until", 0.0)
+    monkeypatch.setattr("partners.broker.services._quiet_until", 0.0)
     certificate = _issue(mobility_a, referent_a)
     assert services_jobs._publish(certificate.job.pk) is False
     certificate.job.refresh_from_db()

@@ -17,7 +17,7 @@ def test_the_invitation_is_stored_then_published_to_a_worker_after_commit(
     mobility, referent_a, monkeypatch, django_capture_on_commit_callbacks
 ):
     published = []
-    monkeypatch.setattr(tasks.deliver_email, "delay", published.append)
+    monkeypatch.setattr(tasks.deliver_email, "apply_async", lambda args, **options: published.append(*args))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         guests.access_link_invite(mobility=mobility, role=GuestRole.TUTOR, acting_user=referent_a)
     message = OutboundEmail.objects.get(kind="guest.invitation.tutor")
@@ -79,7 +79,9 @@ def test_a_frozen_broker_holds_up_one_email_not_every_one_and_the_sweeper_sends_
             assert first < 10 and later < 1  # the next requests do not wait for the broker at all
             assert set(OutboundEmail.objects.values_list("status", flat=True)) == {EmailStatus.QUEUED}
             published = []
-            monkeypatch.setattr(tasks.deliver_email, "delay", published.append)
+            monkeypatch.setattr(
+                tasks.deliver_email, "apply_async", lambda args, **options: published.append(*args)
+            )
             assert emails.email_republish_stale(older_than_seconds=0) == 3
             assert sorted(published) == sorted(OutboundEmail.objects.values_list("pk", flat=True))
     finally:

@@ -21,6 +21,8 @@ from mobility.data.exports.rows import DATA_KINDS, count_for
 from mobility.data.exports.run import export_job_run
 from mobility.data.models import ExportJob, ExportKind, ExportStatus, FileFormat, ImportBatch, ImportStatus
 from partners.accounts.models import User
+from partners.broker.models import RecoveryCause
+from partners.broker.services import publish_after_commit, recovery_record
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +74,12 @@ def _publish(job: ExportJob) -> None:
 
     job_id = job.pk
 
-    def send() -> None:
-        try:
-            export_run.apply_async(args=[job_id], retry=False)
-            ExportJob.objects.filter(pk=job_id).update(published_at=timezone.now())
-        except Exception:
-            logger.warning("could not publish export %s; the sweeper will", job_id, exc_info=True)
-
-    transaction.on_commit(send)
+    publish_after_commit(
+        export_run,
+        (job_id,),
+        what=f"export {job_id}",
+        on_published=lambda: ExportJob.objects.filter(pk=job_id).update(published_at=timezone.now()),
+    )
 
 
 def export_job_retry(*, job: ExportJob, user: User) -> ExportJob:
@@ -138,4 +138,5 @@ def data_jobs_republish_stale(*, now: Any = None) -> int:
         with transaction.atomic():
             publish_import(batch, "preview" if batch.status == ImportStatus.PREVIEWING else "apply")
         count += 1
+    recovery_record(kind="import or export", cause=RecoveryCause.STALE, count=count)
     return count

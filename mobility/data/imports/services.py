@@ -27,6 +27,7 @@ from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.audit.services import audit_record
+from partners.broker.services import publish_after_commit
 from partners.directory.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
@@ -149,16 +150,12 @@ def import_batch_publish(batch: ImportBatch, step: str) -> None:
     task = import_preview if step == "preview" else import_apply
     batch_id = batch.pk
 
-    def send() -> None:
-        try:
-            task.apply_async(args=[batch_id], retry=False)
-            ImportBatch.objects.filter(pk=batch_id).update(published_at=timezone.now())
-        except Exception:
-            logger.warning(
-                "could not publish import %s (%s); the sweeper will", batch_id, step, exc_info=True
-            )
-
-    transaction.on_commit(send)
+    publish_after_commit(
+        task,
+        (batch_id,),
+        what=f"import {batch_id} ({step})",
+        on_published=lambda: ImportBatch.objects.filter(pk=batch_id).update(published_at=timezone.now()),
+    )
 
 
 def import_batch_errors_csv(

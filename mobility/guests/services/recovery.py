@@ -32,6 +32,7 @@ from mobility.guests.services.links import (
 from mobility.guests.services.sessions import SESSION_CODE
 from mobility.mobilities.models import MobilityStatus
 from partners.audit.services import audit_record
+from partners.broker.services import publish_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +87,9 @@ def lost_link_request(*, email: str, request: HttpRequest, language: str) -> boo
     request.session[SESSION_CODE] = {"id": request_id, "email": address, "at": int(time.time())}
     cache.set(_code_key(request_id), {"email": address}, CODE_TTL_SECONDS)
 
-    def publish() -> None:
-        from mobility.guests.tasks import guest_lost_link
+    from mobility.guests.tasks import guest_lost_link
 
-        try:
-            guest_lost_link.delay(address, request_id, language)
-        except Exception:
-            logger.warning("could not publish a lost-link request", exc_info=True)
-
-    transaction.on_commit(publish)
+    publish_after_commit(guest_lost_link, (address, request_id, language), what="a lost-link request")
     return True
 
 
