@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0011_audit_refuses_truncate'),
+        ('partners', '0012_quality_and_care'),
     ]
 
     operations = [
