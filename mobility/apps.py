@@ -15,3 +15,7 @@ class MobilityConfig(AppConfig):
         # Personal links and codes are made when their e-mail leaves, never stored.
         register_issuer("link", email_link_issue, shown_as=_("personal link"))
         register_issuer("code", email_code_issue, shown_as="······")
+        from mobility.recruitment.services import applying
+
+        register_issuer("applink", applying.email_link_issue, shown_as=_("personal link"))
+        register_issuer("appcode", applying.email_code_issue, shown_as="······")
