@@ -138,7 +138,7 @@ def selection_report_xlsx(
     out = io.BytesIO()
     write_xlsx([figures, decisions, rules], out)
     audit_record(
-        action="call.report_export",
+        action="call.report.download",
         actor=user,
         target=call,
         centre_id=call.centre_id,

@@ -15,7 +15,7 @@ from mobility.projects.models import Project
 from mobility.recruitment import forms, reports, selectors
 from mobility.recruitment.models import ApplicationStatus, CallStatus
 from mobility.recruitment.services import calls as call_services
-from mobility.recruitment.services import enrolment, selection
+from mobility.recruitment.services import enrolment, files, selection
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
@@ -405,5 +405,8 @@ def application_file(request: AuthenticatedRequest, pk: int, file_pk: int) -> Fi
     if not item.file:
         raise Http404
     return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        files.application_file_download(item=item, acting_user=request.user, request=request),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
     )

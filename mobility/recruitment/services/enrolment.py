@@ -128,6 +128,11 @@ def applications_to_group(
     """Selected candidates of one place travel as a group: the group and every mobility, all or nothing."""
     if not applications:
         raise ValidationError({"applications": _("Choose at least one selected candidate.")})
+    applications = list(
+        Application.objects.select_related("call", "place", "place__host_organisation", "centre", "learner")
+        .filter(pk__in=[a.pk for a in applications])
+        .order_by("rank", "pk")
+    )
     place_ids = {a.place_id for a in applications}
     if len(place_ids) != 1:
         raise ValidationError(
