@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from mobility.recruitment.models import AppealOutcome, Answer, Application, ApplicationStatus, Preference
 from mobility.recruitment import reports
+from mobility.recruitment.models import Answer, AppealOutcome, Application, ApplicationStatus, Preference
 from mobility.recruitment.services import calls, enrolment, selection
 from partners.audit.models import AuditEntry
 from tests import factories
