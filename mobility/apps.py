@@ -15,7 +15,12 @@ class MobilityConfig(AppConfig):
         # Personal links and codes are made when their e-mail leaves, never stored.
         register_issuer("link", email_link_issue, shown_as=_("personal link"))
         register_issuer("code", email_code_issue, shown_as="······")
+        from mobility.privacy.holders import holder_register
+        from mobility.recruitment.privacy import APPLICATIONS
         from mobility.recruitment.services import applying
+
+        # What recruitment keeps about a learner, for the archive and the erasure.
+        holder_register(APPLICATIONS)
 
         register_issuer("applink", applying.email_link_issue, shown_as=_("personal link"))
         register_issuer("appcode", applying.email_code_issue, shown_as="······")

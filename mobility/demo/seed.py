@@ -9,6 +9,7 @@ from mobility.demo import data
 from mobility.demo.data import REFERENTS
 from mobility.demo.people import seed_employers, seed_hosts, seed_learners, seed_qualifications
 from mobility.demo.placements import seed_mobilities, seed_projects
+from mobility.demo.recruitment import seed_calls
 from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.accounts.models import User
 from partners.directory.models import Organisation, OrganisationKind
@@ -32,6 +33,7 @@ def seed(context: dict) -> None:
         seed_learners(centre, data.LEARNERS_PER_CENTRE[centre.name], qualifications, employers, referent, rng)
         projects = seed_projects(centre, referent)
         seed_mobilities(centre, referent, hosts, projects, rng)
+        seed_calls(centre, referent, hosts)
     context.setdefault("notes", []).append(
         "  Demo learners, mobilities, groups and documents are in the three Valdoise centres and Norvelle."
     )

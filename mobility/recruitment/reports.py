@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mobility.data.spreadsheets import Rows, write_xlsx
 from mobility.recruitment.models import Application, ApplicationStatus, Call

@@ -80,6 +80,20 @@ def open_calls_count(*, user: Any) -> int:
     return call_list_for_user(user=user).filter(status=CallStatus.OPEN).count()
 
 
+def recruitment_figures(*, centre_ids: Any) -> list[tuple[str, str]]:
+    """The activity report's lines about recruitment: open calls, applications not scored by anyone."""
+    from django.utils.translation import gettext as _
+
+    calls = Call.objects.filter(centre_id__in=centre_ids, status=CallStatus.OPEN).count()
+    waiting = Application.objects.filter(
+        centre_id__in=centre_ids, status=ApplicationStatus.SUBMITTED, scores__isnull=True
+    ).count()
+    return [
+        (_("Open calls for applications"), str(calls)),
+        (_("Applications awaiting scoring"), str(waiting)),
+    ]
+
+
 # --- Public reads ---------------------------------------------------------------------------------
 def call_get_public(*, key: str) -> Call:
     """A published call (a draft is nobody's business yet)."""

@@ -137,3 +137,32 @@ ROUTES = [
     Route("recruitment:call", everyone(200), kwargs=lambda w: {"key": w.call.public_key}),
     Route("recruitment:start", everyone(400), kwargs=lambda w: {"key": w.call.public_key}, method="post"),
 ]
+
+ROUTES += [
+    Route(
+        "api:call-list",
+        expect(
+            anonymous=401, referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=403
+        ),
+    ),
+    Route(
+        "api:call-detail",
+        expect(
+            anonymous=401, referent_b=404, readonly_a=200, referent_a=200, chamber_admin=200, operator=403
+        ),
+        kwargs=call_pk,
+    ),
+    Route(
+        "api:application-list",
+        expect(
+            anonymous=401, referent_b=200, readonly_a=200, referent_a=200, chamber_admin=200, operator=403
+        ),
+    ),
+    Route(
+        "api:application-detail",
+        expect(
+            anonymous=401, referent_b=404, readonly_a=200, referent_a=200, chamber_admin=200, operator=403
+        ),
+        kwargs=application_pk,
+    ),
+]

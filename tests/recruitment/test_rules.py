@@ -278,3 +278,19 @@ def test_the_report_counts_and_the_workbook_is_formula_safe(call, centre_a, refe
     baits = [c for c in cells if c.value.startswith("=")]
     assert {c.value for c in baits} == {'=HYPERLINK("http://evil.example") Test', "=1+1"}
     assert all(c.data_type == "s" for c in baits)  # text, never a formula
+
+
+def test_erasing_the_learner_erases_their_applications_and_the_archive_lists_them(call, centre_a, referent_a):
+    from mobility.privacy.archive import learner_export_collect
+    from mobility.privacy.erasure import learner_erase
+
+    a = _candidate(call, centre_a, 1, motivation="J'aime le pain.")
+    _close(call, referent_a)
+    selection.application_decide(
+        application=a, status="selected", reason="", place=call.places.first(), acting_user=referent_a
+    )
+    mobility = enrolment.application_to_mobility(application=a, acting_user=referent_a)
+    collected = learner_export_collect(learner=mobility.participant)
+    assert "J'aime le pain." in str(collected)
+    learner_erase(learner=mobility.participant, acting_user=referent_a)
+    assert not Application.objects.filter(pk=a.pk).exists()
