@@ -66,12 +66,12 @@ def selection_report(*, call: Call, applications: list[Application]) -> Report:
 
 HEADER = (
     "",
-    "applications",
-    "eligible",
-    "selected",
-    "waiting list",
-    "not selected",
-    "fewer opportunities (%)",
+    gettext_noop("Applications"),
+    gettext_noop("Eligible"),
+    gettext_noop("Selected"),
+    gettext_noop("Waiting list"),
+    gettext_noop("Not selected"),
+    gettext_noop("With fewer opportunities, per cent"),
 )
 
 
