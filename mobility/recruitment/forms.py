@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from mobility.catalogue.models import ActivityType
 from mobility.evaluations.models import CEFR_SKILLS, CefrLevel
 from mobility.recruitment.models import DECISIONS, AppealOutcome, Application, Call, CallPlace, Criterion
 from mobility.site.forms import date_field
@@ -39,16 +39,35 @@ class CallForm(forms.ModelForm):
 
     def __init__(self, *args: Any, projects: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity_type"].queryset = (
-            ActivityType.objects.filter(is_active=True)
-            if hasattr(ActivityType, "is_active")
-            else ActivityType.objects.all()
-        )
         if projects is not None:
             self.fields["project"].queryset = projects
+        # The call in the other languages: the public page shows the visitor's when it is written.
+        known = (self.instance.translations or {}) if self.instance.pk else {}
+        for code, name in settings.LANGUAGES:
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name},
+                required=False,
+                max_length=200,
+                initial=(known.get(code) or {}).get("title", ""),
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=(known.get(code) or {}).get("description", ""),
+            )
 
     def service_data(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith(("title_", "description_"))}
+        data["translations"] = {
+            code: {
+                "title": self.cleaned_data.get(f"title_{code}", ""),
+                "description": self.cleaned_data.get(f"description_{code}", ""),
+            }
+            for code, _name in settings.LANGUAGES
+            if self.cleaned_data.get(f"title_{code}") or self.cleaned_data.get(f"description_{code}")
+        }
+        return data
 
 
 class PlaceForm(forms.ModelForm):

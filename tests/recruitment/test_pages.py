@@ -73,3 +73,34 @@ def test_a_session_reaches_its_own_application_only(call, centre_a):
     )
     assert "Tom" not in lea.get(reverse("recruitment:application")).content.decode()
     assert "Léa" not in tom.get(reverse("recruitment:application")).content.decode()
+
+
+def test_a_call_is_written_in_several_languages_and_shown_in_the_visitor_s(centre_a, referent_a, client_of):
+    import datetime
+
+    from django.utils import timezone
+
+    from mobility.recruitment.models import Call
+    from tests import factories
+
+    today = timezone.localdate()
+    response = client_of(referent_a).post(
+        reverse("mobility:call-create"),
+        {
+            "title": "Boulangers à Valence",
+            "description": "Quatre semaines.",
+            "activity_type": factories.activity().pk,
+            "opens_on": str(today),
+            "closes_on": str(today + datetime.timedelta(days=10)),
+            "appeal_days": "8",
+            "title_de": "Bäcker in Valencia",
+            "description_de": "Vier Wochen.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    call = Call.objects.get()
+    assert call.translations == {"de": {"title": "Bäcker in Valencia", "description": "Vier Wochen."}}
+    call.status = "open"
+    call.save(update_fields=["status"])
+    page = Client().get(reverse("recruitment:call", args=[call.public_key]), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Bäcker in Valencia" in page.content.decode()

@@ -146,7 +146,7 @@ def test_allocation_follows_rank_and_preference_and_fills_the_waiting_list(call,
     for a in (best, second, third):
         a.refresh_from_db()
     assert (best.place, second.place, third.status) == (valencia, porto, ApplicationStatus.WAITING)
-    assert "choice no. 2" in second.decision_reason
+    assert "vœu n° 2" in second.decision_reason  # in the candidate's language (French)
     assert third.appeal_until == timezone.localdate() + datetime.timedelta(days=call.appeal_days)
 
 
