@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from mobility.catalogue.models import ActivityType
@@ -20,10 +21,10 @@ from partners.directory.models import Organisation, TimeStamped
 
 
 class CallStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    DECIDED = "decided", _("Decided")
+    DRAFT = "draft", pgettext_lazy("call", "Draft")
+    OPEN = "open", pgettext_lazy("call", "Open")
+    CLOSED = "closed", pgettext_lazy("call", "Closed")
+    DECIDED = "decided", pgettext_lazy("call", "Decided")
 
 
 class Call(TimeStamped):

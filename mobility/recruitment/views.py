@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mobility.evaluations.models import CEFR_SKILLS
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.projects.models import Project
 from mobility.recruitment import forms, reports, selectors
@@ -295,6 +296,11 @@ def _application_page(
             "call": application.call,
             "scores": scores,
             "blockers": selection.blockers(application),
+            "cefr": [
+                (label, application.cefr.get(code))
+                for code, label in CEFR_SKILLS
+                if application.cefr.get(code)
+            ],
             "can_manage": can_manage(request, application.centre_id),
             "score_form": score_form or forms.ScoreForm(application=application),
             "decision_form": decision_form or forms.DecisionForm(application=application),

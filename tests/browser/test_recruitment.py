@@ -129,3 +129,10 @@ def test_apply_on_a_phone_agree_score_select_and_plan(browser: Browser, site, ce
     )
     assert mobility.activity_type == call.activity_type and mobility.reference in body
     screenshot(page, "recruitment/planned-mobility")
+    for name, path in (
+        ("call", f"/calls/{call.pk}/"),
+        ("report", f"/calls/{call.pk}/report/"),
+        ("application", f"/applications/{application.pk}/"),
+    ):
+        page.goto(f"{site.url}{path}")
+        screenshot(page, f"recruitment/staff-{name}")
