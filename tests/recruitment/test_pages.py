@@ -104,3 +104,17 @@ def test_a_call_is_written_in_several_languages_and_shown_in_the_visitor_s(centr
     call.save(update_fields=["status"])
     page = Client().get(reverse("recruitment:call", args=[call.public_key]), HTTP_ACCEPT_LANGUAGE="de")
     assert "Bäcker in Valencia" in page.content.decode()
+
+
+def test_the_dashboard_and_the_activity_report_count_open_calls_and_unscored_applications(
+    call, centre_a, referent_a, client_of
+):
+    from mobility.recruitment.selectors import recruitment_figures
+
+    _candidate(call, centre_a, 1)
+    page = client_of(referent_a).get(reverse("dashboard")).content.decode()
+    assert "open calls for applications" in page and "applications awaiting your scores" in page
+    assert dict(recruitment_figures(centre_ids={centre_a.pk})) == {
+        "Open calls for applications": "1",
+        "Applications awaiting scoring": "1",
+    }
