@@ -6,3 +6,4 @@ from mobility.data import admin as data  # noqa: F401
 from mobility.learners import admin as learners  # noqa: F401
 from mobility.projects import admin as projects  # noqa: F401
 from mobility.quality import admin as quality  # noqa: F401
+from mobility.recruitment import admin as recruitment  # noqa: F401

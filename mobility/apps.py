@@ -22,6 +22,8 @@ class MobilityConfig(AppConfig):
         from mobility.privacy.holders import holder_register
         from mobility.quality import panels as quality_panels  # noqa: F401  (end-of-stay reports)
         from mobility.quality import reporting as quality_reporting  # noqa: F401  (in the activity report)
+        from mobility.recruitment.privacy import APPLICATIONS
+        from mobility.recruitment.services import applying
         from mobility.site import checks  # noqa: F401  (check --deploy: SITE_URL)
         from partners.emails.secrets import register_issuer
 
@@ -32,3 +34,7 @@ class MobilityConfig(AppConfig):
         register_issuer("code", email_code_issue, shown_as="······")
         # Incidents and end-of-stay answers in a learner's archive and erasure.
         holder_register(QUALITY_AND_CARE)
+        # What recruitment keeps about a learner, for the archive and the erasure; its links and codes.
+        holder_register(APPLICATIONS)
+        register_issuer("applink", applying.email_link_issue, shown_as=_("personal link"))
+        register_issuer("appcode", applying.email_code_issue, shown_as="······")

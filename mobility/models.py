@@ -12,5 +12,6 @@ from mobility.learners import models as learners  # noqa: F401
 from mobility.mobilities import models as mobilities  # noqa: F401
 from mobility.projects import models as projects  # noqa: F401
 from mobility.quality import models as quality  # noqa: F401
+from mobility.recruitment import models as recruitment  # noqa: F401
 from mobility.site import models as site  # noqa: F401
 from mobility.tracking import models as tracking  # noqa: F401

@@ -18,6 +18,7 @@ from mobility.learners import urls as learners
 from mobility.mobilities import urls as mobilities
 from mobility.privacy import urls as privacy
 from mobility.projects import urls as projects
+from mobility.recruitment import urls as recruitment
 from mobility.site import i18n, views
 from mobility.tracking import urls as tracking
 from partners.accounts import urls as partner_accounts
@@ -35,6 +36,7 @@ mobility_pages = [
     *groups.urlpatterns,
     *projects.urlpatterns,
     *funding.urlpatterns,
+    *recruitment.urlpatterns,
 ]
 
 partner_pages = [
@@ -58,6 +60,7 @@ urlpatterns = [
     path("", include("mobility.quality.urls")),
     path("", include("mobility.care.urls")),
     path("", include("certification.urls")),
+    path("apply/", include("mobility.recruitment.guest_urls")),
     path("api/v1/", include("mobility.api.urls")),
     path("api/", include("mobility.api.docs_urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -5,6 +5,7 @@ from typing import Any
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
+from mobility.recruitment.api import ApplicationViewSet, CallViewSet
 from partners.directory.api import ContactViewSet, OrganisationViewSet
 
 from . import extensions
@@ -40,6 +41,8 @@ router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("exports", ExportViewSet, basename="export")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
 for extension in extensions.registered():
     router.register(extension.prefix, extension.viewset, basename=extension.basename)
 

@@ -16,6 +16,7 @@ from mobility.groups import selectors as groups_selectors
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import MobilityStatus
 from mobility.projects import selectors as projects_selectors
+from mobility.recruitment import selectors as recruitment_selectors
 from mobility.site.staff import AuthenticatedRequest, paginate, staff_required, visible_centres
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
@@ -28,6 +29,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if context["is_member"]:
         context.update(selectors.dashboard_for_user(user=request.user))
         context["can_manage"] = access.can(Capability.MANAGE_LEARNERS)
+        context["open_calls"] = recruitment_selectors.open_calls_count(user=request.user)
+        context["awaiting_scoring"] = recruitment_selectors.awaiting_scoring_count(user=request.user)
     return render(request, "mobility/dashboard.html", context)
 
 

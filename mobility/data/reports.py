@@ -40,6 +40,7 @@ from mobility.evaluations.models import EmployerFeedback, Evaluation
 from mobility.learners.models import Sex
 from mobility.mobilities.models import Direction, Mobility, MobilityStatus
 from mobility.projects.models import Project
+from mobility.recruitment.selectors import recruitment_figures
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
 from partners.directory.models import Organisation, OrganisationKind
@@ -264,6 +265,7 @@ def activity_report(*, user: Any, scope: ReportScope, start: date, end: date) ->
         (_("Certification rate"), _percent(len(certified), len(completed))),
         (_("Employer satisfaction"), employer["average_label"]),
         (_("Tutor satisfaction"), tutor["average_label"]),
+        *recruitment_figures(centre_ids=scope.centre_ids),
     ]
 
     def country_name(code: str) -> str:

@@ -11,6 +11,7 @@ from mobility.demo.funding import seed_grants, seed_rate_tables
 from mobility.demo.people import seed_employers, seed_hosts, seed_learners, seed_qualifications
 from mobility.demo.placements import seed_mobilities, seed_projects
 from mobility.demo.quality import seed_quality
+from mobility.demo.recruitment import seed_calls
 from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.accounts.models import User
 from partners.directory.models import Organisation, OrganisationKind
@@ -37,6 +38,7 @@ def seed(context: dict) -> None:
         seed_rate_tables(network)
         seed_grants(centre, referent)
         seed_quality(centre, referent, rng)
+        seed_calls(centre, referent, hosts)
     context.setdefault("notes", []).append(
         "  Demo learners, mobilities, groups and documents are in the three Valdoise centres and Norvelle."
     )

@@ -259,6 +259,8 @@ def _api_route_names():
 
 #: The directory's endpoints belong to the partners app: their matrix is tests/permissions/partners.py.
 ELSEWHERE = {"api:organisation-list", "api:organisation-detail", "api:contact-list", "api:contact-detail"}
+#: Recruitment's endpoints: tests/permissions/recruitment.py and tests/recruitment/test_api.py.
+ELSEWHERE |= {"api:call-list", "api:call-detail", "api:application-list", "api:application-detail"}
 
 
 def test_every_api_route_is_in_the_matrix():

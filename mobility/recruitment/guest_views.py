@@ -1,0 +1,293 @@
+"""The candidate's pages, and the employer's and guardian's: no account. The public call page; the
+application (identity, code, answers, uploads, submit) held in the session; personal links exchanged
+for a session on first use (never left in the address bar)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mobility.recruitment import forms, selectors
+from mobility.recruitment.models import Application, ApplicationStatus, TokenRole
+from mobility.recruitment.services import applying, selection
+from partners.pages import errors_to_form
+
+SESSION_KEY = "recruitment"
+
+
+def _held(request: HttpRequest) -> tuple[Application | None, str]:
+    held = request.session.get(SESSION_KEY) or {}
+    if not held.get("application"):
+        return None, ""
+    application = (
+        Application.objects.select_related("call", "centre", "place").filter(pk=held["application"]).first()
+    )
+    return application, held.get("role", "")
+
+
+def _hold(request: HttpRequest, application: Application, role: str) -> None:
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"application": application.pk, "role": role}
+
+
+@require_safe
+def call_public(request: HttpRequest, key: str) -> HttpResponse:
+    call = selectors.call_get_public(key=key)
+    title, description = call.text(request.LANGUAGE_CODE)
+    return render(
+        request,
+        "recruitment/public_call.html",
+        {
+            "call": call,
+            "title": title,
+            "description": description,
+            "accepting": call.is_accepting(timezone.localdate()),
+            "form": forms.StartForm(call=call),
+        },
+    )
+
+
+@require_POST
+def application_start(request: HttpRequest, key: str) -> HttpResponse:
+    call = selectors.call_get_public(key=key)
+    form = forms.StartForm(request.POST, call=call)
+    if form.is_valid():
+        data = dict(form.cleaned_data, language=request.LANGUAGE_CODE)
+        try:
+            application = applying.application_start(
+                call=call, centre_id=form.cleaned_data["centre"].pk, data=data, request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            _hold(request, application, TokenRole.APPLICANT)
+            messages.success(request, _("Saved. We sent a code to your e-mail address: type it below."))
+            return redirect("recruitment:application")
+    title, description = call.text(request.LANGUAGE_CODE)
+    return render(
+        request,
+        "recruitment/public_call.html",
+        {
+            "call": call,
+            "title": title,
+            "description": description,
+            "accepting": call.is_accepting(timezone.localdate()),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+def _applicant(request: HttpRequest) -> Application | None:
+    application, role = _held(request)
+    return application if role == TokenRole.APPLICANT else None
+
+
+def _page(
+    request: HttpRequest, application: Application, *, status: int = 200, **forms_given: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "recruitment/application.html",
+        {
+            "application": application,
+            "call": application.call,
+            "title": application.call.text(request.LANGUAGE_CODE)[0],
+            "editable": application.status == ApplicationStatus.DRAFT,
+            "code_form": forms_given.get("code_form") or forms.CodeForm(),
+            "answers_form": forms_given.get("answers_form") or forms.AnswersForm(application=application),
+            "upload_form": forms_given.get("upload_form") or forms.UploadForm(),
+            "appeal_form": forms_given.get("appeal_form") or forms.AppealForm(),
+            "submit_errors": forms_given.get("submit_errors"),
+            "files": list(application.files.all()),
+            "can_appeal": application.status in (ApplicationStatus.NOT_SELECTED, ApplicationStatus.WAITING)
+            and not application.appeal_at
+            and application.appeal_until
+            and timezone.localdate() <= application.appeal_until,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def application_page(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    return _page(request, application)
+
+
+@require_POST
+def application_verify(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    form = forms.CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            applying.email_code_verify(application=application, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your e-mail address is confirmed."))
+            return redirect("recruitment:application")
+    return _page(request, application, code_form=form, status=400)
+
+
+@require_POST
+def application_resend_code(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    if not application.email_verified_at:
+        applying.email_code_send(application=application)
+        messages.success(request, _("A new code is on its way."))
+    return redirect("recruitment:application")
+
+
+@require_POST
+def application_save(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    form = forms.AnswersForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            applying.application_save(
+                application=application,
+                motivation=form.cleaned_data["motivation"],
+                cefr=form.cefr(),
+                preferences=form.preferences(),
+                request=request,
+            )
+            if request.POST.get("submit"):
+                applying.application_submit(application=application, request=request)
+        except ValidationError as exc:
+            if (
+                request.POST.get("submit")
+                and hasattr(exc, "error_dict")
+                and not set(exc.error_dict) & set(form.fields)
+            ):
+                return _page(
+                    request,
+                    application,
+                    answers_form=form,
+                    submit_errors=[m for msgs in exc.message_dict.values() for m in msgs],
+                    status=400,
+                )
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Application submitted: a confirmation is on its way.")
+                if request.POST.get("submit")
+                else _("Saved: you can come back later."),
+            )
+            return redirect("recruitment:application")
+    return _page(request, application, answers_form=form, status=400)
+
+
+@require_POST
+def application_upload(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    form = forms.UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            applying.application_file_upload(
+                application=application,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages_ = (
+                [m for msgs in exc.message_dict.values() for m in msgs]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
+            form.add_error("file", messages_)
+        else:
+            messages.success(request, _("File added."))
+            return redirect("recruitment:application")
+    return _page(request, application, upload_form=form, status=400)
+
+
+@require_POST
+def application_appeal(request: HttpRequest) -> HttpResponse:
+    application = _applicant(request)
+    if application is None:
+        return redirect("recruitment:lost")
+    form = forms.AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            selection.appeal_record(
+                application=application, text=form.cleaned_data["appeal_text"], request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your appeal is recorded."))
+            return redirect("recruitment:application")
+    return _page(request, application, appeal_form=form, status=400)
+
+
+@require_safe
+def exchange(request: HttpRequest, key: str) -> HttpResponse:
+    """A personal link: its key becomes a session, the address bar is cleaned."""
+    link = applying.link_open(key=key)
+    if link is None:
+        return redirect("recruitment:lost")
+    _hold(request, link.application, link.role)
+    return redirect(
+        "recruitment:application" if link.role == TokenRole.APPLICANT else "recruitment:agreement"
+    )
+
+
+@require_safe
+def lost(request: HttpRequest) -> HttpResponse:
+    return render(request, "recruitment/lost.html")
+
+
+def agreement(request: HttpRequest) -> HttpResponse:
+    """The employer's or the guardian's answer to an application."""
+    application, role = _held(request)
+    if application is None or role not in (TokenRole.EMPLOYER, TokenRole.GUARDIAN):
+        return redirect("recruitment:lost")
+    form = forms.AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applying.agreement_record(
+                application=application,
+                role=role,
+                agreed=form.cleaned_data["agreed"],
+                by=form.cleaned_data["by"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return redirect("recruitment:agreement")
+    answer = application.employer_answer if role == TokenRole.EMPLOYER else application.guardian_answer
+    return render(
+        request,
+        "recruitment/agreement.html",
+        {
+            "application": application,
+            "role": role,
+            "form": form,
+            "answer": answer,
+            "title": application.call.text(request.LANGUAGE_CODE)[0],
+        },
+        status=400 if form.errors else 200,
+    )

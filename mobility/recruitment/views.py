@@ -1,0 +1,418 @@
+"""The referent's recruitment pages: calls (places, grid, status), the ranking, an application with its
+scores and decision, allocation, appeals, the step to a mobility or a group, and the selection report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mobility.evaluations.models import CEFR_SKILLS
+from mobility.mobilities import selectors as mobilities_selectors
+from mobility.projects.models import Project
+from mobility.recruitment import forms, reports, selectors
+from mobility.recruitment.models import ApplicationStatus, CallStatus
+from mobility.recruitment.services import calls as call_services
+from mobility.recruitment.services import enrolment, files, selection
+from mobility.site.staff import (
+    AuthenticatedRequest,
+    can_manage,
+    manageable_centres,
+    paginate,
+    require_manage,
+    staff_required,
+)
+from partners.accounts.access import get_access
+from partners.pages import errors_to_form
+
+
+def _error_messages(request: AuthenticatedRequest, exc: ValidationError) -> None:
+    for msg in (
+        (m for msgs in exc.message_dict.values() for m in msgs)
+        if hasattr(exc, "error_dict")
+        else exc.messages
+    ):
+        messages.error(request, msg)
+
+
+@staff_required
+@require_safe
+def call_list(request: AuthenticatedRequest) -> HttpResponse:
+    calls = selectors.call_list_for_user(user=request.user)
+    return render(
+        request,
+        "recruitment/call_list.html",
+        {"page": paginate(request, calls), "can_create": bool(manageable_centres(request.user))},
+    )
+
+
+def _projects(request: AuthenticatedRequest) -> object:
+    return Project.objects.filter(
+        organisation_id__in=get_access(request.user).centre_ids | get_access(request.user).network_ids
+    ).order_by("title")
+
+
+@staff_required
+def call_create(request: AuthenticatedRequest) -> HttpResponse:
+    centres = manageable_centres(request.user)
+    if not centres:
+        raise PermissionDenied
+    wanted = request.POST.get("centre") or request.GET.get("centre")
+    centre = next((c for c in centres if str(c.pk) == str(wanted)), centres[0])
+    form = forms.CallForm(request.POST or None, projects=_projects(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = call_services.call_create(
+                centre=centre, data=form.service_data(), acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Call created as a draft: add its places and criteria, then open it.")
+            )
+            return redirect("mobility:call-detail", pk=call.pk)
+    return render(
+        request,
+        "recruitment/call_form.html",
+        {"form": form, "call": None, "centres": centres, "centre": centre},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def call_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    form = forms.CallForm(request.POST or None, instance=call, projects=_projects(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call_services.call_update(
+                call=call, data=form.service_data(), acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Call saved."))
+            return redirect("mobility:call-detail", pk=call.pk)
+    return render(
+        request,
+        "recruitment/call_form.html",
+        {"form": form, "call": call},
+        status=400 if form.errors else 200,
+    )
+
+
+def _call_page(
+    request: AuthenticatedRequest,
+    call: object,
+    *,
+    place_form: object = None,
+    criterion_form: object = None,
+    status: int = 200,
+) -> HttpResponse:
+    manage = can_manage(request, call.centre_id)
+    hosts = mobilities_selectors.directory_for_user(
+        user=request.user, kinds=mobilities_selectors.HOST_KINDS
+    ).order_by("name")
+    applications = list(
+        selectors.application_list_for_user(user=request.user, call=call).prefetch_related("preferences")
+    )
+    places = list(call.places.select_related("host_organisation"))
+    for place in places:
+        place.taken = sum(
+            1 for a in applications if a.place_id == place.pk and a.status == ApplicationStatus.SELECTED
+        )
+    return render(
+        request,
+        "recruitment/call_detail.html",
+        {
+            "call": call,
+            "places": places,
+            "criteria": list(call.criteria.all()),
+            "applications": applications,
+            "can_manage": manage,
+            "place_form": place_form or forms.PlaceForm(hosts=hosts),
+            "criterion_form": criterion_form or forms.CriterionForm(),
+            "transitions": [(s, CallStatus(s).label) for s in call_services.CALL_TRANSITIONS[call.status]],
+            "tie_break": _(selection.TIE_BREAK),
+            "public_url": request.build_absolute_uri(f"/apply/{call.public_key}/"),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_safe
+def call_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _call_page(request, selectors.call_get_for_user(user=request.user, pk=pk))
+
+
+@staff_required
+@require_POST
+def call_place_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    hosts = mobilities_selectors.directory_for_user(user=request.user, kinds=mobilities_selectors.HOST_KINDS)
+    form = forms.PlaceForm(request.POST, hosts=hosts)
+    if form.is_valid():
+        try:
+            call_services.place_add(
+                call=call, data=form.cleaned_data, acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Places added."))
+            return redirect("mobility:call-detail", pk=call.pk)
+    return _call_page(request, call, place_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def call_criterion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    form = forms.CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            call_services.criterion_add(
+                call=call, data=form.cleaned_data, acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Criterion added."))
+            return redirect("mobility:call-detail", pk=call.pk)
+    return _call_page(request, call, criterion_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def call_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    try:
+        call_services.call_transition(
+            call=call, to_status=request.POST.get("status", ""), acting_user=request.user, request=request
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("Call status changed."))
+    return redirect("mobility:call-detail", pk=call.pk)
+
+
+@staff_required
+@require_POST
+def call_allocate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    try:
+        result = selection.call_allocate(call=call, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "%(selected)s selected, %(waiting)s on the waiting list, %(blocked)s to decide by hand (agreement missing or not eligible)."
+            )
+            % result.__dict__,
+        )
+    return redirect("mobility:call-detail", pk=call.pk)
+
+
+@staff_required
+@require_POST
+def call_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+    chosen = list(selectors.application_list_for_user(user=request.user, call=call).filter(pk__in=ids))
+    try:
+        group = enrolment.applications_to_group(
+            applications=chosen, name=request.POST.get("name", ""), acting_user=request.user, request=request
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:call-detail", pk=call.pk)
+    messages.success(request, _("Group planned with %(n)s mobilities.") % {"n": len(chosen)})
+    return redirect("mobility:group-detail", pk=group.pk)
+
+
+@staff_required
+@require_safe
+def call_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    report = reports.selection_report(
+        call=call, applications=list(selectors.application_list_for_user(user=request.user, call=call))
+    )
+    return render(
+        request,
+        "recruitment/call_report.html",
+        {"call": call, "report": report, "tie_break": _(selection.TIE_BREAK)},
+    )
+
+
+@staff_required
+@require_safe
+def call_report_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    if not get_access(request.user).can("export_data", call.centre_id):
+        raise PermissionDenied
+    data = reports.selection_report_xlsx(
+        call=call,
+        applications=list(selectors.application_list_for_user(user=request.user, call=call)),
+        user=request.user,
+        request=request,
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="selection-{call.pk}.xlsx"'
+    return response
+
+
+# --- One application ------------------------------------------------------------------------------
+def _application_page(
+    request: AuthenticatedRequest,
+    application: object,
+    *,
+    score_form: object = None,
+    decision_form: object = None,
+    appeal_form: object = None,
+    status: int = 200,
+) -> HttpResponse:
+    scores = list(application.scores.all())
+    return render(
+        request,
+        "recruitment/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "scores": scores,
+            "blockers": selection.blockers(application),
+            "cefr": [
+                (label, application.cefr.get(code))
+                for code, label in CEFR_SKILLS
+                if application.cefr.get(code)
+            ],
+            "can_manage": can_manage(request, application.centre_id),
+            "score_form": score_form or forms.ScoreForm(application=application),
+            "decision_form": decision_form or forms.DecisionForm(application=application),
+            "appeal_form": appeal_form or forms.AppealDecisionForm(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_safe
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _application_page(request, selectors.application_get_for_user(user=request.user, pk=pk))
+
+
+@staff_required
+@require_POST
+def application_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(user=request.user, pk=pk)
+    require_manage(request, application.centre_id)
+    form = forms.ScoreForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            selection.score_record(
+                application=application,
+                criterion=form.cleaned_data["criterion"],
+                points=form.cleaned_data["points"],
+                comment=form.cleaned_data["comment"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Score saved."))
+            return redirect("mobility:application-detail", pk=application.pk)
+    return _application_page(request, application, score_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def application_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(user=request.user, pk=pk)
+    require_manage(request, application.centre_id)
+    form = forms.DecisionForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            selection.application_decide(
+                application=application,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                place=form.cleaned_data["place"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Decision recorded; the candidate is told by e-mail."))
+            return redirect("mobility:application-detail", pk=application.pk)
+    return _application_page(request, application, decision_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def application_appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(user=request.user, pk=pk)
+    require_manage(request, application.centre_id)
+    form = forms.AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            selection.appeal_decide(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["appeal_reason"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Appeal decided."))
+            return redirect("mobility:application-detail", pk=application.pk)
+    return _application_page(request, application, appeal_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def application_to_mobility(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_for_user(user=request.user, pk=pk)
+    require_manage(request, application.centre_id)
+    try:
+        mobility = enrolment.application_to_mobility(
+            application=application, acting_user=request.user, request=request
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:application-detail", pk=application.pk)
+    messages.success(request, _("Mobility planned from the application."))
+    return redirect("mobility:mobility-detail", pk=mobility.pk)
+
+
+@staff_required
+@require_safe
+def application_file(request: AuthenticatedRequest, pk: int, file_pk: int) -> FileResponse:
+    application = selectors.application_get_for_user(user=request.user, pk=pk)
+    item = get_object_or_404(application.files.all(), pk=file_pk)
+    if not item.file:
+        raise Http404
+    return FileResponse(
+        files.application_file_download(item=item, acting_user=request.user, request=request),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
