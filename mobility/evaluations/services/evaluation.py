@@ -167,6 +167,8 @@ def evaluation_missing_parts(
                     tuple(name for name in ("attended_from", "attended_to") if not getattr(evaluation, name)),
                 )
             )
+        for name, message in attendance_problems(evaluation.mobility, evaluation).items():
+            missing.append(MissingPart("section-attendance", message, (name,)))
         if evaluation.absence_days is None:
             missing.append(
                 MissingPart(
@@ -246,7 +248,9 @@ def _clean_digital_skills(values: Any) -> dict[str, str]:
     return cleaned
 
 
-def _check_attendance(mobility: Mobility, evaluation: Evaluation) -> None:
+def attendance_problems(mobility: Mobility, evaluation: Evaluation) -> dict[str, str]:
+    """What is wrong with the attendance dates, by field. Checked at submission only: a draft keeps
+    whatever was typed (during the stay, the planned end is still in the future)."""
     errors: dict[str, str] = {}
     start, end = evaluation.attended_from, evaluation.attended_to
     if start and end and end < start:
@@ -270,8 +274,7 @@ def _check_attendance(mobility: Mobility, evaluation: Evaluation) -> None:
             errors["absence_days"] = _("More days of absence than days of placement (%(days)s).") % {
                 "days": (end - start).days + 1
             }
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _lock_evaluation(mobility: Mobility, kind: str) -> Evaluation:
@@ -317,7 +320,6 @@ def evaluation_save_draft(
         evaluation.author_name = author_name[:200]
         evaluation.language = language[:10]
         evaluation.full_clean()
-        _check_attendance(mobility, evaluation)
         evaluation.save()
         for outcome_id, row in (assessments or {}).items():
             if outcome_id not in outcome_ids:
