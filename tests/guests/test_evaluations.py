@@ -348,8 +348,14 @@ def test_a_draft_during_the_stay_saves_with_the_planned_end_still_ahead(tutor_cl
     assert response.status_code == 302
     assert Evaluation.objects.get(mobility=mobility).attended_to == mobility.planned_end
     # Submitting it now names the date still ahead.
-    response = tutor_client.post(url, complete_form(
-        mobility, attended_from=mobility.planned_start.isoformat(), attended_to=mobility.planned_end.isoformat()))
+    response = tutor_client.post(
+        url,
+        complete_form(
+            mobility,
+            attended_from=mobility.planned_start.isoformat(),
+            attended_to=mobility.planned_end.isoformat(),
+        ),
+    )
     assert as_html("This date is in the future.", "es") in response.content.decode()
     assert Evaluation.objects.get(mobility=mobility).status == EvaluationStatus.DRAFT
 
