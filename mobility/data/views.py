@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -326,19 +327,31 @@ def report_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a scope, a period and a format."))
         return redirect("data:reports")
     scope = reports.report_scope_resolve(request.user, form.cleaned_data["scope"])
-    job = exports.export_job_request(
-        user=request.user,
-        kind=ExportKind.REPORT,
-        file_format=file_format,
-        params={
-            "scope": scope.value,
-            "start": form.cleaned_data["start"].isoformat(),
-            "end": form.cleaned_data["end"].isoformat(),
-        },
-        scope_label=f"{scope.label} · {form.cleaned_data['start']:%d/%m/%Y} – {form.cleaned_data['end']:%d/%m/%Y}",
-        request=request,
-    )
+    try:
+        job = exports.export_job_request(
+            user=request.user,
+            kind=ExportKind.REPORT,
+            file_format=file_format,
+            params={
+                "scope": scope.value,
+                "start": form.cleaned_data["start"].isoformat(),
+                "end": form.cleaned_data["end"].isoformat(),
+            },
+            scope_label=f"{scope.label} · {form.cleaned_data['start']:%d/%m/%Y} – {form.cleaned_data['end']:%d/%m/%Y}",
+            request=request,
+        )
+    except ValidationError as exc:  # a limit reached: a message, never a 500
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('data:reports')}?{urlencode(_report_query(form))}")
     return redirect("data:export-detail", pk=job.pk)
+
+
+def _report_query(form: ReportForm) -> dict[str, str]:
+    return {
+        "scope": form.cleaned_data["scope"],
+        "start": form.cleaned_data["start"].isoformat(),
+        "end": form.cleaned_data["end"].isoformat(),
+    }
 
 
 # --- Erasmus+ ---------------------------------------------------------------------------------
@@ -358,14 +371,18 @@ def erasmus(request: HttpRequest) -> HttpResponse:
             file_format = request.POST.get("file_format")
             if file_format not in (FileFormat.CSV, FileFormat.XLSX):
                 raise Http404
-            job = exports.export_job_request(
-                user=request.user,
-                kind=ExportKind.ERASMUS,
-                file_format=file_format,
-                params={"project": project.pk, "mapping": mapping.pk},
-                scope_label=str(project),
-                request=request,
-            )
-            return redirect("data:export-detail", pk=job.pk)
+            try:
+                job = exports.export_job_request(
+                    user=request.user,
+                    kind=ExportKind.ERASMUS,
+                    file_format=file_format,
+                    params={"project": project.pk, "mapping": mapping.pk},
+                    scope_label=str(project),
+                    request=request,
+                )
+            except ValidationError as exc:  # the hour's limit: a message on the page, never a 500
+                messages.error(request, " ".join(exc.messages))
+            else:
+                return redirect("data:export-detail", pk=job.pk)
         check = reporting.erasmus_check(user=request.user, project=project, mapping=mapping)
     return render(request, "data/erasmus.html", {"form": form, "check": check, "projects": projects})
