@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +26,7 @@ from mobility.data.forms import ErasmusForm, ExportForm, ImportConfirmForm, Impo
 from mobility.data.imports import run as imports_run
 from mobility.data.imports import services as imports
 from mobility.data.imports.base import OUTCOMES
+from mobility.data.imports.registry import qualification_codes
 from mobility.data.imports.samples import import_template
 from mobility.data.models import ErasmusMapping, ExportKind, FileFormat, ImportBatch, ImportKind
 from mobility.projects.selectors import project_get_for_user, project_list_for_user
@@ -94,8 +97,27 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "kinds": ImportKind.choices,
             "initial_kind": request.GET.get("kind", ""),
+            "qualifications": qualification_codes(request.user),
         },
     )
+
+
+def _template_examples(request: HttpRequest) -> dict[str, str]:
+    """Examples taken from the reader's own catalogue and projects, where the columns refer to them."""
+    examples = {}
+    codes = [q.code for q in qualification_codes(request.user)]
+    if codes:
+        examples["qualification"] = "CAP-BOULANGER" if "CAP-BOULANGER" in codes else codes[0]
+    project = project_list_for_user(user=request.user).order_by("-start_date").first()
+    if project is not None and project.grant_agreement_number:
+        examples["project"] = project.grant_agreement_number
+        # Four weeks inside the project, so that the example row passes the project's dates.
+        start = max(project.start_date, timezone.localdate()) + timedelta(days=30)
+        if project.end_date and start + timedelta(days=25) > project.end_date:
+            start = project.start_date
+        examples["planned_start"] = f"{start:%d/%m/%Y}"
+        examples["planned_end"] = f"{start + timedelta(days=25):%d/%m/%Y}"
+    return examples
 
 
 @login_required
@@ -106,7 +128,9 @@ def import_template_download(request: HttpRequest, kind: str, file_format: str) 
         raise Http404
     from mobility.data.forms import default_delimiter
 
-    name, content_type, content = import_template(kind, file_format, delimiter=default_delimiter())
+    name, content_type, content = import_template(
+        kind, file_format, delimiter=default_delimiter(), examples=_template_examples(request)
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
