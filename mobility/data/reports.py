@@ -125,9 +125,28 @@ def _descendants(org_id: int) -> set[int]:
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last full calendar year: what an annual report covers."""
+    """The current reporting year (the calendar year): what an annual report covers."""
     today = today or timezone.localdate()
-    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+def default_period_for(scope: ReportScope, today: date | None = None) -> tuple[date, date]:
+    """The current reporting year, or the latest year with mobilities in the scope when the current
+    one has none yet: a report that opens on zeros tells nothing."""
+    start, end = default_period(today)
+    if _mobilities(scope, start, end).exists():
+        return start, end
+    latest = (
+        Mobility.objects.filter(centre_id__in=scope.centre_ids, planned_start__lt=start)
+        .exclude(status__in=EXCLUDED)
+        .filter(**({"project_id": scope.project_id} if scope.project_id else {}))
+        .order_by("-planned_start")
+        .values_list("planned_start", flat=True)
+        .first()
+    )
+    if latest is None:
+        return start, end
+    return date(latest.year, 1, 1), date(latest.year, 12, 31)
 
 
 def parse_period(start: Any, end: Any) -> tuple[date, date]:

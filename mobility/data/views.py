@@ -324,15 +324,16 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def report_page(request: HttpRequest) -> HttpResponse:
     _centres_with(request, Capability.VIEW_REPORTS)
     scopes = reports.report_scopes(request.user)
-    start, end = reports.default_period()
-    data = request.GET if "scope" in request.GET else None
-    form = ReportForm(data, scopes=scopes, initial={"scope": "all", "start": start, "end": end})
+    values = {"scope": request.GET.get("scope") or "all"}
+    known = values["scope"] in {value for value, _label in scopes}
+    scope = reports.report_scope_resolve(request.user, values["scope"] if known else "all")
+    # A period left empty (or a scope changed alone) keeps the default period, shown in the fields.
+    start, end = reports.default_period_for(scope)
+    values["start"] = request.GET.get("start") or start.isoformat()
+    values["end"] = request.GET.get("end") or end.isoformat()
+    form = ReportForm(values, scopes=scopes)
     report = None
-    if data is None:
-        report = reports.activity_report(
-            user=request.user, scope=reports.report_scope_resolve(request.user, "all"), start=start, end=end
-        )
-    elif form.is_valid():
+    if form.is_valid():
         scope = reports.report_scope_resolve(request.user, form.cleaned_data["scope"])
         report = reports.activity_report(
             user=request.user, scope=scope, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
@@ -347,7 +348,12 @@ def report_export(request: HttpRequest) -> HttpResponse:
     _centres_with(request, Capability.VIEW_REPORTS)
     form = ReportForm(request.POST, scopes=reports.report_scopes(request.user))
     file_format = request.POST.get("file_format")
-    if not form.is_valid() or file_format not in (FileFormat.XLSX, FileFormat.PDF):
+    if (
+        not form.is_valid()
+        or not form.cleaned_data.get("start")
+        or not form.cleaned_data.get("end")
+        or file_format not in (FileFormat.XLSX, FileFormat.PDF)
+    ):
         messages.error(request, _("Choose a scope, a period and a format."))
         return redirect("data:reports")
     scope = reports.report_scope_resolve(request.user, form.cleaned_data["scope"])
