@@ -291,6 +291,9 @@ if DEBUG:
 else:
     EMAIL_CONFIG = env.email_url_config(_required("EMAIL_URL"))
 vars().update(EMAIL_CONFIG)
+if DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
+    # make run: one line per e-mail on the console, the text in full in var/outbox.txt.
+    EMAIL_BACKEND = "partners.emails.console.SummaryEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -506,10 +509,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals": {"()": "mobility.site.logs.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
     },

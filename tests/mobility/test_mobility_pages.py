@@ -196,6 +196,7 @@ def test_the_tutor_list_follows_the_host(client_of, referent_a, host, tutor, cha
 def test_changing_dates_after_planning_tells_the_employer(
     client_of, referent_a, mobility, learner, host, tutor
 ):
+    _upcoming(mobility)
     employer = factories.HostCompanyFactory(kind="sending_employer", country="FR")
     contact = factories.ContactFactory(organisation=employer, is_tutor=False, preferred_language="fr")
     learner.employer, learner.employer_contact = employer, contact
@@ -510,3 +511,12 @@ def test_a_host_of_another_network_is_not_a_choice(client_of, referent_a, learne
     assert {"host_organisation", "host_tutor"} <= set(response.context["form"].errors)
     options = client_of(referent_a).get(f"/contacts/options/?host_organisation={foreign.pk}&role=tutor")
     assert tutor.last_name.encode() not in options.content
+
+
+def _upcoming(mobility):
+    """The stay moved ahead of today: planning it tells the employer (an ended one does not)."""
+    today = datetime.date.today()
+    type(mobility).objects.filter(pk=mobility.pk).update(
+        planned_start=today + datetime.timedelta(days=30), planned_end=today + datetime.timedelta(days=55)
+    )
+    mobility.refresh_from_db()
