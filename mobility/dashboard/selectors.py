@@ -21,6 +21,7 @@ from mobility.catalogue.models import ActivityType, DocumentType
 from mobility.documents.models import Document
 from mobility.documents.selectors import PARENTAL_AUTHORISATION, consent_with_scan_learners, document_applies
 from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
+from mobility.guests.models import AccessLink, GuestRole
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.mobilities.selectors import MobilityFilters, mobility_list_for_user
 from mobility.tracking.models import ChecklistItem, FollowUp
@@ -88,7 +89,13 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
                 Evaluation.objects.filter(
                     mobility=OuterRef("pk"), kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED
                 )
-            )
+            ),
+            # A tutor never sent their link cannot be "awaited": the page says what to do instead.
+            tutor_link_sent=Exists(
+                AccessLink.objects.filter(
+                    mobility=OuterRef("pk"), role=GuestRole.TUTOR, revoked_at__isnull=True
+                )
+            ),
         )
         .select_related("participant", "host_tutor")
         .order_by("planned_end", "id")[:15]
