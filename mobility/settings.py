@@ -282,6 +282,8 @@ MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# The longest free text (a note, a comment, an agreement's text) a person may type, in characters.
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=10_000)
 
 # --- E-mail -----------------------------------------------------------------------------------
 # Production says where mail goes: no silent fallback that would print reset links and login codes
