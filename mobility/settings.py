@@ -293,8 +293,9 @@ if DEBUG:
 else:
     EMAIL_CONFIG = env.email_url_config(_required("EMAIL_URL"))
 vars().update(EMAIL_CONFIG)
-if DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
-    # make run: one line per e-mail on the console, the text in full in var/outbox.txt.
+if DEBUG and not env("EMAIL_URL", default=""):
+    # make run: one line per e-mail on the console, the text in full in var/outbox.txt
+    # (EMAIL_URL=consolemail:// prints whole messages).
     EMAIL_BACKEND = "partners.emails.console.SummaryEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mobility.agreements.models import AgreementOutcome
@@ -75,7 +76,7 @@ SKILL_LANGUAGES = (
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in the reader's language), sorted by name."""
-    rows = [(code, language_name(code)) for code in SKILL_LANGUAGES if code in LANG_INFO]
+    rows = [(code, capfirst(language_name(code))) for code in SKILL_LANGUAGES if code in LANG_INFO]
     return sorted(rows, key=lambda row: row[1].casefold())
 
 
