@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 
 from certification.services.certificates import certificate_blockers, certificate_issue
 from certification.services.renders import document_job_run
@@ -61,4 +63,10 @@ def seed(context: dict[str, Any]) -> None:
         Certificate.objects.filter(status="ready", superseded_at__isnull=True).order_by("pk").first()
     )
     if ready is not None:
-        context.setdefault("notes", []).append(f"  A certificate to verify: /verify/{ready.number}/")
+        context.setdefault("notes", []).append(verify_note(ready.number))
+
+
+def verify_note(number: str) -> str:
+    """The line of the start-up summary: a full address one can click in a terminal."""
+    url = settings.SITE_URL.rstrip("/") + reverse("certification:verify", args=[number])
+    return f"  A certificate to verify: {url}"

@@ -291,6 +291,8 @@ MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# The longest free text (a note, a comment, an agreement's text) a person may type, in characters.
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=10_000)
 
 # --- E-mail -----------------------------------------------------------------------------------
 # Production says where mail goes: no silent fallback that would print reset links and login codes
@@ -300,6 +302,10 @@ if DEBUG:
 else:
     EMAIL_CONFIG = env.email_url_config(_required("EMAIL_URL"))
 vars().update(EMAIL_CONFIG)
+if DEBUG and not env("EMAIL_URL", default=""):
+    # make run: one line per e-mail on the console, the text in full in var/outbox.txt
+    # (EMAIL_URL=consolemail:// prints whole messages).
+    EMAIL_BACKEND = "partners.emails.console.SummaryEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -548,10 +554,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals": {"()": "mobility.site.logs.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
     },

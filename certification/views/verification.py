@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,15 +23,26 @@ from partners.http import client_ip
 
 # --- Public verification ------------------------------------------------------------------------
 def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
-    """Counts this address's requests in the current minute; True once it is over ``limit``."""
+    """Counts this address's requests in the current clock minute; True once it is over ``limit``.
+
+    One counter per minute, named by the minute: retrying never pushes the block further (a cache
+    whose ``incr`` rewrites the entry would otherwise renew its expiry at every attempt), and the
+    block ends at the latest with the minute the page announces."""
     ip = client_ip(request) or "unknown"
-    key = f"verify:{bucket}:{hashlib.sha256(ip.encode()).hexdigest()[:24]}"
+    minute = int(time.time() // 60)
+    key = f"verify:{bucket}:{hashlib.sha256(ip.encode()).hexdigest()[:24]}:{minute}"
     try:
-        if cache.add(key, 1, 60):
+        if cache.add(key, 1, 120):
             return False
         return cache.incr(key) > limit
     except Exception:  # a cache outage must not take the verification page down
         return False
+
+
+def _limited(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certification/verify_limited.html", status=429)
+    response["Retry-After"] = str(60 - int(time.time()) % 60)  # the end of this minute
+    return response
 
 
 @require_GET
@@ -55,7 +67,7 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """What a verifier needs to know, and nothing more: no date of birth, no contact data."""
     if _rate_limited(request, "view", settings.VERIFY_RATE_PER_MINUTE):
-        return render(request, "certification/verify_limited.html", status=429)
+        return _limited(request)
     normalised = number.strip().upper()
     if normalised != number:
         return redirect("certification:verify", number=normalised)
@@ -74,7 +86,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if _rate_limited(request, "upload", settings.VERIFY_UPLOADS_PER_MINUTE):
-            return render(request, "certification/verify_limited.html", status=429)
+            return _limited(request)
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
             match = services_verification.uploaded_matches(certificate, form.cleaned_data["file"])

@@ -169,7 +169,12 @@ class LearnerViewSet(mixins.ListModelMixin, ApiViewSet):
         data = dict(serializer.validated_data)
         centre = data.pop("centre")
         learner = services.learner_create(
-            centre=centre, data=data, acting_user=request.user, request=request._request
+            centre=centre,
+            data=data,
+            acting_user=request.user,
+            request=request._request,
+            # Same name and birth date as a participant of the centre: 400 until confirmed.
+            confirm_duplicate=str(request.data.get("confirm_duplicate", "")).lower() in ("1", "true", "on"),
         )
         return self.created(
             LearnerSerializer(learner, context=self.context()).data, "api:learner-detail", learner.pk

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from mobility.catalogue.models import ActivityType, DocumentType
 from mobility.documents.models import Document
+from mobility.documents.selectors import PARENTAL_AUTHORISATION, consent_with_scan_learners, document_applies
 from mobility.evaluations.models import Evaluation, EvaluationKind, EvaluationStatus
+from mobility.guests.models import AccessLink, GuestRole
 from mobility.mobilities.models import Mobility, MobilityStatus
 from mobility.mobilities.selectors import MobilityFilters, mobility_list_for_user
 from mobility.tracking.models import ChecklistItem, FollowUp
@@ -103,6 +105,12 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
                     mobility=OuterRef("pk"), kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED
                 )
             ),
+            # A tutor never sent their link cannot be "awaited": the page says what to do instead.
+            tutor_link_sent=Exists(
+                AccessLink.objects.filter(
+                    mobility=OuterRef("pk"), role=GuestRole.TUTOR, revoked_at__isnull=True
+                )
+            ),
         )
         .select_related("participant", "host_tutor")
         .order_by("planned_end", "id")[:15]
@@ -127,6 +135,9 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
             learner_id__in={m.participant_id for m in soon_list}
         ).values_list("learner_id", "mobility_id", "document_type_id", "valid_until"):
             uploaded.setdefault(learner_id, []).append((mobility_id, type_id, valid_until))
+        consents = consent_with_scan_learners(
+            learner_ids={m.participant_id for m in soon_list}, mobility_ids={m.pk for m in soon_list}
+        )
         for m in soon_list:
             minor = m.participant.is_minor_on(m.planned_start)
             present = {
@@ -134,10 +145,13 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
                 for mobility_id, type_id, valid_until in uploaded.get(m.participant_id, [])
                 if mobility_id in (None, m.pk) and (valid_until is None or valid_until >= m.planned_end)
             }
+            consented = (m.participant_id, None) in consents or (m.participant_id, m.pk) in consents
             lacking = [
                 t
                 for t in required_by_type.get(m.activity_type_id, [])
-                if t.pk not in present and (minor or not t.required_for_minors_only)
+                if t.pk not in present
+                and not (consented and t.code == PARENTAL_AUTHORISATION)
+                and document_applies(t, minor=minor)
             ]
             if lacking:
                 missing.append((m, lacking))

@@ -3,7 +3,7 @@
 One counter, read from what is recorded anyway: the exports the person requested in the last hour
 (``ExportJob`` rows) and the rows that API lists of personal data served them (their ``api.list``
 audit entries). An export counts one; every ``API_LIST_ROWS_PER_EXPORT`` rows served by API lists
-count one more. Past ``EXPORTS_PER_HOUR`` the next export or list page is refused — the attempt is
+count one more (the activity report, figures without names, counts nothing). Past ``EXPORTS_PER_HOUR`` the next export or list page is refused — the attempt is
 audited — until the oldest of them is an hour old. Bulk copying is slowed down whatever the path,
 and every page taken is on record.
 """
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mobility.data.models import ExportJob
+from mobility.data.models import ExportJob, ExportKind
 from partners.accounts.access import get_access
 from partners.accounts.models import User
 from partners.audit.models import AuditEntry
@@ -61,8 +61,10 @@ def rows_per_export() -> int:
 def _taken_since(user: User, since: datetime) -> tuple[int, datetime | None]:
     """What the person took since ``since``, in rows (an export counts as a full share), and when
     the oldest of it was taken."""
-    exports = ExportJob.objects.filter(created_by=user, created_at__gte=since).aggregate(
-        count=Count("id"), first=Min("created_at")
+    exports = (
+        ExportJob.objects.filter(created_by=user, created_at__gte=since)
+        .exclude(kind=ExportKind.REPORT)  # figures, no personal data: not counted
+        .aggregate(count=Count("id"), first=Min("created_at"))
     )
     listed = AuditEntry.objects.filter(actor=user, action=LIST_ACTION, at__gte=since).aggregate(
         rows=Sum(Cast(KT("data__rows"), IntegerField())), first=Min("at")

@@ -122,8 +122,13 @@ class ExportForm(forms.Form):
 
 class ReportForm(forms.Form):
     scope = forms.ChoiceField(label=_("Scope"))
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input reads and shows ISO dates only: a localised value would show an empty field.
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, scopes: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +127,20 @@ def _descendants(org_id: int) -> set[int]:
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last full calendar year: what an annual report covers."""
+    """The current reporting year (the calendar year): what an annual report covers."""
     today = today or timezone.localdate()
-    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    return date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+def default_period_for(scope: ReportScope, today: date | None = None) -> tuple[date, date]:
+    """The current reporting year, or the latest year with mobilities in the scope (a report that
+    opens on zeros tells nothing)."""
+    start, end = default_period(today)
+    if _mobilities(scope, start, end).exists():
+        return start, end
+    earlier = _mobilities(scope, date(1900, 1, 1), start - timedelta(days=1))
+    latest = earlier.order_by("-planned_start").values_list("planned_start", flat=True).first()
+    return (date(latest.year, 1, 1), date(latest.year, 12, 31)) if latest else (start, end)
 
 
 def parse_period(start: Any, end: Any) -> tuple[date, date]:
@@ -206,35 +217,22 @@ def _mobilities(scope: ReportScope, start: date, end: date):
     return qs
 
 
+#: What the report reads of each mobility: no name, no contact.
+REPORT_VALUES = (
+    "id", "participant_id", "participant__kind", "participant__sex", "participant__date_of_birth",
+    "participant__fewer_opportunities", "participant__trade", "participant__qualification__diploma",
+    "participant__qualification__title", "participant__qualification__eqf_level",
+    "participant__qualification__isced_f", "activity_type_id",
+    "direction", "host_country", "sending_organisation__country", "planned_start", "planned_end",
+    "actual_start", "actual_end", "interruption_days", "status",
+)  # fmt: skip
+
+
 def activity_report(*, user: Any, scope: ReportScope, start: date, end: date) -> ActivityReport:
     """Counts, shares and rates of the mobilities of the period and scope, as plain tables."""
     if scope.centre_ids - get_access(user).centres_with(Capability.VIEW_REPORTS):
         raise PermissionDenied("scope outside the user's reports")
-    rows = list(
-        _mobilities(scope, start, end).values(
-            "id",
-            "participant_id",
-            "participant__kind",
-            "participant__sex",
-            "participant__date_of_birth",
-            "participant__fewer_opportunities",
-            "participant__trade",
-            "participant__qualification__diploma",
-            "participant__qualification__title",
-            "participant__qualification__eqf_level",
-            "participant__qualification__isced_f",
-            "activity_type_id",
-            "direction",
-            "host_country",
-            "sending_organisation__country",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "interruption_days",
-            "status",
-        )
-    )
+    rows = list(_mobilities(scope, start, end).values(*REPORT_VALUES))
     total = len(rows)
     activities = {a.pk: a for a in ActivityType.objects.filter(pk__in={r["activity_type_id"] for r in rows})}
     for r in rows:

@@ -360,7 +360,7 @@ class LearnerResource(resources.ModelResource):
                   help_text=gettext_lazy("Learner (default) or staff member."))  # fmt: skip
     qualification = Column("qualification", gettext_lazy("Qualification code"),
                            aliases=("code diplome", "diplome", "code formation", "qualification"),
-                           example="CAP-BOUL",
+                           example="CAP-BOULANGER",
                            help_text=gettext_lazy("The code of a qualification of the catalogue."))  # fmt: skip
     trade = Column(
         "trade", gettext_lazy("Trade"), aliases=("metier", "beruf", "oficio"), example="Boulangerie"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +26,7 @@ from mobility.data.forms import ErasmusForm, ExportForm, ImportConfirmForm, Impo
 from mobility.data.imports import run as imports_run
 from mobility.data.imports import services as imports
 from mobility.data.imports.base import OUTCOMES
+from mobility.data.imports.registry import qualification_codes
 from mobility.data.imports.samples import import_template
 from mobility.data.models import ErasmusMapping, ExportKind, FileFormat, ImportBatch, ImportKind
 from mobility.projects.selectors import project_get_for_user, project_list_for_user
@@ -93,8 +97,27 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "kinds": ImportKind.choices,
             "initial_kind": request.GET.get("kind", ""),
+            "qualifications": qualification_codes(request.user),
         },
     )
+
+
+def _template_examples(request: HttpRequest) -> dict[str, str]:
+    """Examples taken from the reader's own catalogue and projects, where the columns refer to them."""
+    examples = {}
+    codes = [q.code for q in qualification_codes(request.user)]
+    if codes:
+        examples["qualification"] = "CAP-BOULANGER" if "CAP-BOULANGER" in codes else codes[0]
+    project = project_list_for_user(user=request.user).order_by("-start_date").first()
+    if project is not None and project.grant_agreement_number:
+        examples["project"] = project.grant_agreement_number
+        # Four weeks inside the project, so that the example row passes the project's dates.
+        start = max(project.start_date, timezone.localdate()) + timedelta(days=30)
+        if project.end_date and start + timedelta(days=25) > project.end_date:
+            start = project.start_date
+        examples["planned_start"] = f"{start:%d/%m/%Y}"
+        examples["planned_end"] = f"{start + timedelta(days=25):%d/%m/%Y}"
+    return examples
 
 
 @login_required
@@ -105,7 +128,9 @@ def import_template_download(request: HttpRequest, kind: str, file_format: str) 
         raise Http404
     from mobility.data.forms import default_delimiter
 
-    name, content_type, content = import_template(kind, file_format, delimiter=default_delimiter())
+    name, content_type, content = import_template(
+        kind, file_format, delimiter=default_delimiter(), examples=_template_examples(request)
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -299,15 +324,16 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def report_page(request: HttpRequest) -> HttpResponse:
     _centres_with(request, Capability.VIEW_REPORTS)
     scopes = reports.report_scopes(request.user)
-    start, end = reports.default_period()
-    data = request.GET if "scope" in request.GET else None
-    form = ReportForm(data, scopes=scopes, initial={"scope": "all", "start": start, "end": end})
+    values = {"scope": request.GET.get("scope") or "all"}
+    known = values["scope"] in {value for value, _label in scopes}
+    scope = reports.report_scope_resolve(request.user, values["scope"] if known else "all")
+    # A period left empty (or a scope changed alone) keeps the default period, shown in the fields.
+    start, end = reports.default_period_for(scope)
+    values["start"] = request.GET.get("start") or start.isoformat()
+    values["end"] = request.GET.get("end") or end.isoformat()
+    form = ReportForm(values, scopes=scopes)
     report = None
-    if data is None:
-        report = reports.activity_report(
-            user=request.user, scope=reports.report_scope_resolve(request.user, "all"), start=start, end=end
-        )
-    elif form.is_valid():
+    if form.is_valid():
         scope = reports.report_scope_resolve(request.user, form.cleaned_data["scope"])
         report = reports.activity_report(
             user=request.user, scope=scope, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
@@ -322,23 +348,40 @@ def report_export(request: HttpRequest) -> HttpResponse:
     _centres_with(request, Capability.VIEW_REPORTS)
     form = ReportForm(request.POST, scopes=reports.report_scopes(request.user))
     file_format = request.POST.get("file_format")
-    if not form.is_valid() or file_format not in (FileFormat.XLSX, FileFormat.PDF):
+    if (
+        not form.is_valid()
+        or not form.cleaned_data.get("start")
+        or not form.cleaned_data.get("end")
+        or file_format not in (FileFormat.XLSX, FileFormat.PDF)
+    ):
         messages.error(request, _("Choose a scope, a period and a format."))
         return redirect("data:reports")
     scope = reports.report_scope_resolve(request.user, form.cleaned_data["scope"])
-    job = exports.export_job_request(
-        user=request.user,
-        kind=ExportKind.REPORT,
-        file_format=file_format,
-        params={
-            "scope": scope.value,
-            "start": form.cleaned_data["start"].isoformat(),
-            "end": form.cleaned_data["end"].isoformat(),
-        },
-        scope_label=f"{scope.label} · {form.cleaned_data['start']:%d/%m/%Y} – {form.cleaned_data['end']:%d/%m/%Y}",
-        request=request,
-    )
+    try:
+        job = exports.export_job_request(
+            user=request.user,
+            kind=ExportKind.REPORT,
+            file_format=file_format,
+            params={
+                "scope": scope.value,
+                "start": form.cleaned_data["start"].isoformat(),
+                "end": form.cleaned_data["end"].isoformat(),
+            },
+            scope_label=f"{scope.label} · {form.cleaned_data['start']:%d/%m/%Y} – {form.cleaned_data['end']:%d/%m/%Y}",
+            request=request,
+        )
+    except ValidationError as exc:  # a limit reached: a message, never a 500
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('data:reports')}?{urlencode(_report_query(form))}")
     return redirect("data:export-detail", pk=job.pk)
+
+
+def _report_query(form: ReportForm) -> dict[str, str]:
+    return {
+        "scope": form.cleaned_data["scope"],
+        "start": form.cleaned_data["start"].isoformat(),
+        "end": form.cleaned_data["end"].isoformat(),
+    }
 
 
 # --- Erasmus+ ---------------------------------------------------------------------------------
@@ -358,14 +401,18 @@ def erasmus(request: HttpRequest) -> HttpResponse:
             file_format = request.POST.get("file_format")
             if file_format not in (FileFormat.CSV, FileFormat.XLSX):
                 raise Http404
-            job = exports.export_job_request(
-                user=request.user,
-                kind=ExportKind.ERASMUS,
-                file_format=file_format,
-                params={"project": project.pk, "mapping": mapping.pk},
-                scope_label=str(project),
-                request=request,
-            )
-            return redirect("data:export-detail", pk=job.pk)
+            try:
+                job = exports.export_job_request(
+                    user=request.user,
+                    kind=ExportKind.ERASMUS,
+                    file_format=file_format,
+                    params={"project": project.pk, "mapping": mapping.pk},
+                    scope_label=str(project),
+                    request=request,
+                )
+            except ValidationError as exc:  # the hour's limit: a message on the page, never a 500
+                messages.error(request, " ".join(exc.messages))
+            else:
+                return redirect("data:export-detail", pk=job.pk)
         check = reporting.erasmus_check(user=request.user, project=project, mapping=mapping)
     return render(request, "data/erasmus.html", {"form": form, "check": check, "projects": projects})

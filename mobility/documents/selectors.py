@@ -11,6 +11,7 @@ from django.db.models import (
 
 from mobility.catalogue.models import DocumentType
 from mobility.documents.models import Document
+from mobility.learners.models import ParentalConsent
 from mobility.mobilities.models import Mobility
 from partners.accounts.access import get_access, hidden
 
@@ -30,15 +31,38 @@ def document_get_for_user(*, user: Any, pk: Any) -> Document:
         raise hidden(Document, pk) from exc
 
 
-def missing_documents(*, mobility: Mobility, documents: list[Document] | None = None) -> list[DocumentType]:
-    """Documents the activity type requires before confirmation that are not uploaded yet.
+#: The document type a recorded parental consent (with its scan) stands for.
+PARENTAL_AUTHORISATION = "parental-authorisation"
+
+
+def document_applies(doc_type: DocumentType, *, minor: bool) -> bool:
+    """The one rule of required documents: a "minors only" document is asked of minors only (on the
+    first day of the stay). The referent's page, the learner's page, the checklist, the dashboard and
+    the confirmation all follow it."""
+    return minor or not doc_type.required_for_minors_only
+
+
+def participant_is_minor(mobility: Mobility) -> bool:
+    return mobility.participant.is_minor_on(mobility.planned_start)
+
+
+def consent_with_scan_learners(*, learner_ids: Any, mobility_ids: Any) -> set[tuple[int, int | None]]:
+    """(learner, mobility or None) of the parental consents recorded with their scan."""
+    return set(
+        ParentalConsent.objects.filter(learner_id__in=learner_ids)
+        .filter(Q(mobility_id__in=mobility_ids) | Q(mobility__isnull=True))
+        .exclude(scan="")
+        .values_list("learner_id", "mobility_id")
+    )
+
+
+def documents_present(*, mobility: Mobility, documents: list[Document] | None = None) -> set[int]:
+    """The document types the mobility has: uploaded (for it or for none other, still valid at the
+    end), and the parental authorisation when the parental consent was recorded with its scan —
+    one record, counted by both.
 
     ``documents``: the learner's documents for this mobility or for every mobility, when the caller
     holds them already (the mobility page's ``document_rows``)."""
-    required = list(mobility.activity_type.required_documents.all())
-    if not required:
-        return []
-    minor = mobility.participant.is_minor_on(mobility.planned_start)
     if documents is not None:
         present = {
             d.document_type_id
@@ -54,7 +78,20 @@ def missing_documents(*, mobility: Mobility, documents: list[Document] | None = 
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=mobility.planned_end))
             .values_list("document_type_id", flat=True)
         )
-    return [t for t in required if t.pk not in present and (minor or not t.required_for_minors_only)]
+    if consent_with_scan_learners(learner_ids=[mobility.participant_id], mobility_ids=[mobility.pk]):
+        present.update(DocumentType.objects.filter(code=PARENTAL_AUTHORISATION).values_list("pk", flat=True))
+    return present
+
+
+def missing_documents(*, mobility: Mobility, documents: list[Document] | None = None) -> list[DocumentType]:
+    """Documents the activity type requires before confirmation that are not uploaded yet
+    (``documents`` as for ``documents_present``)."""
+    required = list(mobility.activity_type.required_documents.all())
+    if not required:
+        return []
+    minor = participant_is_minor(mobility)
+    present = documents_present(mobility=mobility, documents=documents)
+    return [t for t in required if t.pk not in present and document_applies(t, minor=minor)]
 
 
 # --- API --------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class LearnerForm(forms.ModelForm):
             "guardian_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
-    fieldsets = (
+    base_fieldsets = (
         (_("Identity"), ("centre", "kind", "first_name", "last_name", "date_of_birth", "sex", "nationality")),
         (_("Contact"), ("email", "phone", "preferred_language", "national_id")),
         (
@@ -86,6 +86,21 @@ class LearnerForm(forms.ModelForm):
         )
         self.fields["training_year"].widget.attrs.update({"min": 1, "max": 5})
         self.fields["date_of_birth"].help_text = _("A minor needs a guardian and a parental consent.")
+        if not self.instance.pk and self.is_bound and self.data.get("confirm_duplicate"):
+            self.offer_duplicate_confirmation()
+
+    def offer_duplicate_confirmation(self) -> None:
+        """The box to tick once a possible duplicate was named (shown under the identity)."""
+        self.fields["confirm_duplicate"] = forms.BooleanField(
+            label=_("I have checked: this is another person"), required=False
+        )
+
+    @property
+    def fieldsets(self) -> tuple:
+        if "confirm_duplicate" not in self.fields:
+            return self.base_fieldsets
+        (legend, names), *rest = self.base_fieldsets
+        return ((legend, (*names, "confirm_duplicate")), *rest)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -38,20 +38,68 @@ def _validate_learner_links(learner: Learner) -> None:
             raise ValidationError({"national_id": _("Another learner of this centre already has this id.")})
 
 
+class DuplicateLearner(ValidationError):
+    """Someone with the same name and date of birth is already a participant of the centre: said,
+    and added only once the user confirms that this is another person."""
+
+    def __init__(self, matches: list[Learner]):
+        self.matches = matches
+        first = matches[0]
+        super().__init__(
+            {
+                "confirm_duplicate": _(
+                    "%(name)s, born on %(date)s, is already recorded in this centre (%(centre)s). Check "
+                    "that record, or tick this box if this is another person."
+                )
+                % {
+                    "name": first.full_name,
+                    "date": first.date_of_birth.strftime("%d/%m/%Y") if first.date_of_birth else "—",
+                    "centre": first.centre.display_name,
+                }
+            },
+            code="duplicate",
+        )
+
+
+def learner_possible_duplicates(*, centre: Organisation, first_name: str, last_name: str, date_of_birth: Any):
+    """Participants of the centre with the same names (case aside) and date of birth."""
+    if not (first_name and last_name and date_of_birth):
+        return []
+    return list(
+        Learner.objects.filter(
+            centre=centre,
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        ).select_related("centre")[:5]
+    )
+
+
 def learner_create(
     *,
     centre: Organisation,
     data: dict[str, Any],
     acting_user: User | None,
     request: HttpRequest | None = None,
+    confirm_duplicate: bool = False,
 ) -> Learner:
-    """Adds a learner (or staff participant) to a centre the acting user manages."""
+    """Adds a learner (or staff participant) to a centre the acting user manages. Someone with the
+    same name and date of birth in the centre is refused (``DuplicateLearner``) unless confirmed."""
     check_centre(centre)
     require_capability(acting_user, Capability.MANAGE_LEARNERS, centre.pk)
     learner = Learner(centre=centre, **{k: v for k, v in data.items() if k in LEARNER_FIELDS})
     # The id's uniqueness is checked below with a message on the field, not the constraint's generic one.
     learner.full_clean(validate_constraints=False)
     _validate_learner_links(learner)
+    if not confirm_duplicate:
+        matches = learner_possible_duplicates(
+            centre=centre,
+            first_name=learner.first_name,
+            last_name=learner.last_name,
+            date_of_birth=learner.date_of_birth,
+        )
+        if matches:
+            raise DuplicateLearner(matches)
     with transaction.atomic():
         learner.save()
         audit_record(

@@ -100,16 +100,26 @@ def learner_create(request: AuthenticatedRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda: services.learner_create(
-            centre=form.cleaned_data.get("centre") or centres[0],
-            data=form.service_data(),
-            acting_user=request.user,
-            request=request,
-        ),
+        save=lambda: _create(request, form, centres),
         saved=saved,
         template="mobility/learner_form.html",
         context=lambda: {"learner": None},
     )
+
+
+def _create(request: AuthenticatedRequest, form: LearnerForm, centres: list) -> Any:
+    try:
+        return services.learner_create(
+            centre=form.cleaned_data.get("centre") or centres[0],
+            data=form.service_data(),
+            acting_user=request.user,
+            request=request,
+            confirm_duplicate=bool(form.cleaned_data.get("confirm_duplicate")),
+        )
+    except services.DuplicateLearner:
+        if "confirm_duplicate" not in form.fields:
+            form.offer_duplicate_confirmation()
+        raise
 
 
 @staff_required

@@ -371,7 +371,11 @@ def mobility_transition(
             else {"status": [current, to_status]},
             request=request,
         )
-        if to_status == MobilityStatus.PLANNED and current == MobilityStatus.DRAFT:
+        if (
+            to_status == MobilityStatus.PLANNED
+            and current == MobilityStatus.DRAFT
+            and mobility.planned_end >= timezone.localdate()  # a stay recorded afterwards: no notice
+        ):
             employer_notify(mobility=mobility, event="planned", acting_user=acting_user)
     return mobility
 

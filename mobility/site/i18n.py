@@ -57,7 +57,15 @@ def language_name(code: str | None, *, local: bool = False) -> str:
     if local:
         return str(info["name_local"])
     code = info.get("code", raw.lower())
-    return translation.gettext(_TRANSLATABLE_NAMES.get(code, info["name"]))
+    name = translation.gettext(_TRANSLATABLE_NAMES.get(code, info["name"]))
+    if (translation.get_language() or "").split("-")[0] in LOWERCASE_LANGUAGE_NAMES:
+        # "stage en anglais", not "en Anglais": lists capitalise the name where they show it alone.
+        name = name[:1].lower() + name[1:]
+    return name
+
+
+#: Reader languages that write language names in lower case inside a sentence.
+LOWERCASE_LANGUAGE_NAMES = frozenset({"fr", "es", "it"})
 
 
 class UserLanguageMiddleware:

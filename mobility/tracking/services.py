@@ -35,6 +35,9 @@ def checklist_generate(*, mobility: Mobility) -> list[ChecklistItem]:
     """Creates the five-step tasks of the mobility from its activity type's templates (once)."""
     if mobility.checklist.filter(template__isnull=False).exists():
         return list(mobility.checklist.all())
+    from mobility.documents.selectors import document_applies, participant_is_minor
+
+    minor = participant_is_minor(mobility)
     items = [
         ChecklistItem(
             mobility=mobility,
@@ -46,7 +49,9 @@ def checklist_generate(*, mobility: Mobility) -> list[ChecklistItem]:
             due_date=_due(t.days, t.anchor, mobility),
             order=t.order,
         )
-        for t in mobility.activity_type.checklist_items.all()
+        for t in mobility.activity_type.checklist_items.select_related("document_type")
+        # The rule of required documents: no "minors only" document asked of an adult.
+        if t.document_type is None or document_applies(t.document_type, minor=minor)
     ]
     return ChecklistItem.objects.bulk_create(items)
 

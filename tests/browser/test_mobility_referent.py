@@ -102,3 +102,25 @@ def test_a_referent_takes_a_new_learner_to_a_confirmed_mobility(
     expect(page.locator(".page-header .badge")).to_have_text("Confirmed")
     mobility.refresh_from_db()
     assert mobility.status == MobilityStatus.CONFIRMED
+
+
+def test_an_error_in_a_sub_form_of_the_mobility_page_is_brought_into_view(
+    page: Page, live_server, referent_a, centre_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    mobility = factories.MobilityFactory(participant=factories.LearnerFactory(centre=centre_a))
+    _log_in(page, live_server, referent_a)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/mobilities/{mobility.pk}/")
+    upload = page.locator("#documents form")
+    if not upload.is_visible():
+        page.locator("#documents summary").click()
+    upload.get_by_label("Type").select_option(str(DocumentType.objects.get(code="insurance").pk))
+    upload.get_by_label("File").set_input_files(
+        {"name": "virus.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00not a pdf"}
+    )
+    upload.get_by_role("button", name="Upload").click()
+    error = page.locator("#documents .errorlist, #documents [role=alert], #documents .field-error").first
+    expect(error).to_be_visible()
+    expect(error).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 500  # the page did not come back at its top

@@ -190,3 +190,25 @@ def test_a_dead_link_on_a_phone_says_how_to_get_a_new_one(page: Page, live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text(de("Check your mailbox"))
     assert OutboundEmail.objects.filter(kind="referent.link_problem").count() == 1
     assert OutboundEmail.objects.filter(kind="guest.renewed.tutor").count() == 1
+
+
+def test_a_tutor_saves_the_untouched_form_as_a_draft_during_the_stay(
+    browser: Browser, live_server, placement, referent_a
+):
+    """During the stay the pre-filled "present until" is the planned end, still ahead: the draft saves."""
+    today = datetime.date.today()
+    placement.planned_start = today - datetime.timedelta(days=7)
+    placement.planned_end = today + datetime.timedelta(days=21)
+    placement.save(update_fields=["planned_start", "planned_end"])
+    link = emailed_link(placement, referent_a)
+    phone = browser.new_context(viewport=PHONE, locale="de-DE", is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(link)
+    page.get_by_role("link", name=re.compile(de("Evaluate the placement"))).click()
+    expect(page.get_by_label(de("Present until"))).to_have_value(placement.planned_end.isoformat())
+    page.get_by_role("button", name=de("Save draft")).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        de("Draft saved at %(time)s. You can come back and finish it later with the same link.").split("%")[0]
+    )
+    assert Evaluation.objects.get(mobility=placement).attended_to == placement.planned_end
+    phone.close()

@@ -88,6 +88,29 @@ def test_the_verification_page_is_rate_limited(client, issued, settings):
     assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
 
 
+@pytest.mark.parametrize("backend", ["django.core.cache.backends.filebased.FileBasedCache", "redis"])
+def test_the_verification_block_ends_with_the_minute_it_announces_however_often_one_retries(
+    client, issued, settings, tmp_path, monkeypatch, backend
+):
+    import time
+
+    from django.core.cache import caches
+
+    if backend != "redis":
+        settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": str(tmp_path / "cache")}}
+    caches["default"].clear()
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    assert [_verify(client, issued).status_code for _ in range(3)] == [200, 200, 429]
+    for _ in range(12):  # a verifier retries every five seconds for a minute
+        now[0] += 5
+        _verify(client, issued)
+    now[0] += 5
+    assert _verify(client, issued).status_code == 200
+    caches["default"].clear()
+
+
 def test_verifiers_behind_the_proxy_each_have_their_own_budget(client, issued, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     settings.VERIFY_RATE_PER_MINUTE = 2

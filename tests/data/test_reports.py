@@ -288,3 +288,47 @@ def test_report_and_erasmus_files_never_hold_a_formula(
 def test_the_erasmus_page_shows_the_pre_check(client_of, referent_a, project):
     response = client_of(referent_a).get("/data/erasmus/", {"project": project.pk})
     assert response.status_code == 200 and b"would be rejected" in response.content
+
+
+def test_at_the_hourly_limit_report_and_erasmus_files_answer_a_message_not_a_500(
+    client_of, referent_a, project, activity_year, settings, media
+):
+    settings.EXPORTS_PER_HOUR = 2
+    client = client_of(referent_a)
+    for _ in range(2):
+        assert client.post("/data/exports/", {"kind": "learners", "file_format": "csv"}).status_code == 302
+    # The Erasmus+ file holds people: refused, with the reason on the page.
+    refused = client.post("/data/erasmus/", {"project": project.pk, "file_format": "xlsx"})
+    assert refused.status_code == 200
+    assert "exports in the last hour" in refused.content.decode()
+    # The activity report holds figures: it does not count, and is not refused.
+    report = {"scope": "all", "start": "2025-01-01", "end": "2025-12-31", "file_format": "xlsx"}
+    for _ in range(3):
+        answer = client.post("/data/reports/export/", report)
+        assert answer.status_code == 302 and "/data/exports/" in answer["Location"]
+    assert ExportJob.objects.filter(kind="report").count() == 3
+    assert client.post("/data/exports/", {"kind": "learners", "file_format": "csv"}).status_code == 200
+
+
+def test_the_report_opens_on_the_current_year_or_the_latest_with_data_shown_in_the_fields(
+    client_of, referent_a, activity_year
+):
+    today = datetime.date.today()
+    client = client_of(referent_a)
+    # Nothing this year in the fixture: the latest year with mobilities, in the fields.
+    page = client.get("/data/reports/")
+    html = page.content.decode()
+    assert 'name="start" value="2025-01-01"' in html and 'name="end" value="2025-12-31"' in html
+    # With a mobility this year, this year.
+    factories.MobilityFactory(participant=activity_year.participant, status=MobilityStatus.CONFIRMED,
+                              planned_start=datetime.date(today.year, 1, 5), planned_end=datetime.date(today.year, 1, 30))  # fmt: skip
+    html = client.get("/data/reports/").content.decode()
+    assert f'name="start" value="{today.year}-01-01"' in html
+    # Changing only the scope keeps the period typed.
+    html = client.get(
+        "/data/reports/", {"scope": "all", "start": "2025-03-01", "end": "2025-04-30"}
+    ).content.decode()
+    assert 'name="start" value="2025-03-01"' in html and 'name="end" value="2025-04-30"' in html
+    # A scope alone: the default period, shown.
+    html = client.get("/data/reports/", {"scope": "all"}).content.decode()
+    assert f'name="start" value="{today.year}-01-01"' in html

@@ -323,13 +323,41 @@ def test_the_evaluation_waits_for_the_placement_to_start(tutor_client, mobility)
     assert not Evaluation.objects.exists()
 
 
-def test_attendance_dates_are_checked(tutor_client, mobility):
+def test_attendance_dates_are_checked_at_submission(tutor_client, mobility):
     response = tutor_client.post(
         f"/guest/{mobility.pk}/evaluation/",
-        complete_form(mobility, attended_from="2026-03-20", attended_to="2026-03-02", action="save"),
+        complete_form(mobility, attended_from="2026-03-20", attended_to="2026-03-02", action="submit"),
     )
     assert response.status_code == 200
     assert as_html("The last day of presence is before the first.", "es") in response.content.decode()
+    assert Evaluation.objects.get(mobility=mobility).status == EvaluationStatus.DRAFT
+
+
+def test_a_draft_during_the_stay_saves_with_the_planned_end_still_ahead(tutor_client, mobility):
+    """The untouched form during the stay: the planned end date pre-filled is in the future."""
+    today = datetime.date.today()
+    mobility.planned_start = today - datetime.timedelta(days=10)
+    mobility.planned_end = today + datetime.timedelta(days=20)
+    mobility.save(update_fields=["planned_start", "planned_end"])
+    url = f"/guest/{mobility.pk}/evaluation/"
+    response = tutor_client.post(
+        url,
+        {"attended_from": mobility.planned_start.isoformat(), "attended_to": mobility.planned_end.isoformat(),
+         "action": "save"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Evaluation.objects.get(mobility=mobility).attended_to == mobility.planned_end
+    # Submitting it now names the date still ahead.
+    response = tutor_client.post(
+        url,
+        complete_form(
+            mobility,
+            attended_from=mobility.planned_start.isoformat(),
+            attended_to=mobility.planned_end.isoformat(),
+        ),
+    )
+    assert as_html("This date is in the future.", "es") in response.content.decode()
+    assert Evaluation.objects.get(mobility=mobility).status == EvaluationStatus.DRAFT
 
 
 def test_levels_and_results_outside_the_lists_are_refused(mobility):

@@ -95,6 +95,23 @@ def test_a_referent_adds_a_learner_and_the_creation_is_audited(client_of, refere
     assert AuditEntry.objects.filter(action="learner.create", target_id=str(learner.pk)).exists()
 
 
+def test_a_second_learner_with_the_same_name_and_birth_date_is_warned_then_added_once_confirmed(
+    client_of, referent_a
+):
+    client = client_of(referent_a)
+    assert client.post("/learners/new/", _learner_post()).status_code == 302
+    again = _learner_post(first_name=_learner_post()["first_name"].upper(), email="autre@apprentis.example")
+    again.pop("national_id", None)
+    warned = client.post("/learners/new/", again)
+    assert warned.status_code == 400
+    html = warned.content.decode()
+    assert 'name="confirm_duplicate"' in html and "already recorded in this centre" in html
+    assert Learner.objects.filter(last_name="Perrot").count() == 1
+    confirmed = client.post("/learners/new/", {**again, "confirm_duplicate": "on"})
+    assert confirmed.status_code == 302
+    assert Learner.objects.filter(last_name="Perrot").count() == 2
+
+
 def test_a_minor_without_a_guardian_is_refused_and_the_form_keeps_what_was_typed(client_of, referent_a):
     minor_birth = (datetime.date.today() - datetime.timedelta(days=16 * 365)).isoformat()
     response = client_of(referent_a).post("/learners/new/", _learner_post(date_of_birth=minor_birth))

@@ -196,6 +196,7 @@ def test_the_tutor_list_follows_the_host(client_of, referent_a, host, tutor, cha
 def test_changing_dates_after_planning_tells_the_employer(
     client_of, referent_a, mobility, learner, host, tutor
 ):
+    _upcoming(mobility)
     employer = factories.HostCompanyFactory(kind="sending_employer", country="FR")
     contact = factories.ContactFactory(organisation=employer, is_tutor=False, preferred_language="fr")
     learner.employer, learner.employer_contact = employer, contact
@@ -525,3 +526,10 @@ def test_the_mobility_page_with_a_signed_agreement_keeps_to_its_budget(
     client.get(f"/mobilities/{mobility.pk}/")
     with django_assert_max_num_queries(22):
         assert client.get(f"/mobilities/{mobility.pk}/").status_code == 200
+def _upcoming(mobility):
+    """The stay moved ahead of today: planning it tells the employer (an ended one does not)."""
+    today = datetime.date.today()
+    type(mobility).objects.filter(pk=mobility.pk).update(
+        planned_start=today + datetime.timedelta(days=30), planned_end=today + datetime.timedelta(days=55)
+    )
+    mobility.refresh_from_db()

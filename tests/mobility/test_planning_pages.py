@@ -406,3 +406,23 @@ def test_editing_a_project_saves_the_change_and_audits_it(client_of, referent_a,
     project.refresh_from_db()
     assert project.title == "Apprentis sans frontières II"
     assert AuditEntry.objects.filter(action="project.update", target_id=str(project.pk)).exists()
+
+
+def test_the_dashboard_says_when_the_tutor_was_never_sent_their_link(client_of, referent_a, centre_a):
+    from mobility.guests.models import GuestRole
+    from mobility.guests.services import links as guests
+
+    never = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_a, last_name="Jamais"),
+        status=MobilityStatus.COMPLETED,
+    )
+    sent = factories.MobilityFactory(
+        participant=factories.LearnerFactory(centre=centre_a, last_name="Envoye"),
+        status=MobilityStatus.COMPLETED,
+    )
+    guests.access_link_invite(mobility=sent, role=GuestRole.TUTOR, acting_user=referent_a)
+    response = client_of(referent_a).get("/")
+    rows = {m.pk: m.tutor_link_sent for m in response.context["awaiting_evaluation"]}
+    assert rows == {never.pk: False, sent.pk: True}
+    html = response.content.decode()
+    assert html.count("tutor's link never sent") == 1 and html.count("awaited from the tutor") == 1

@@ -111,6 +111,7 @@ def test_tutor_of_another_company_is_refused(centre_a, referent_a, learner, host
 
 
 def test_planning_tells_the_sending_employer_in_their_language(mobility, referent_a, learner):
+    _upcoming(mobility)
     employer = factories.HostCompanyFactory(kind="sending_employer", country="FR", city="Montclar")
     contact = factories.ContactFactory(
         organisation=employer, is_tutor=False, is_employer_contact=True, preferred_language="fr"
@@ -140,6 +141,7 @@ def test_changing_dates_after_planning_tells_the_employer_again(mobility, refere
 
 
 def test_the_employers_emails_print_names_as_typed_in_their_subject_and_text(mobility, referent_a, learner):
+    _upcoming(mobility)
     employer = factories.HostCompanyFactory(kind="sending_employer")
     contact = factories.ContactFactory(
         organisation=employer, is_tutor=False, first_name="Zoé", last_name="O'Brien"
@@ -571,3 +573,23 @@ def test_an_upload_that_fails_after_the_file_is_written_leaves_no_file(
     assert not mobility.checklist.filter(document_type__code="insurance", done_at__isnull=False).exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def _upcoming(mobility):
+    """The stay moved ahead of today: planning it tells the employer (an ended one does not)."""
+    today = datetime.date.today()
+    type(mobility).objects.filter(pk=mobility.pk).update(
+        planned_start=today + datetime.timedelta(days=30), planned_end=today + datetime.timedelta(days=55)
+    )
+    mobility.refresh_from_db()
+
+
+def test_planning_a_stay_that_already_ended_sends_no_planned_notice(mobility, referent_a, learner):
+    employer = factories.HostCompanyFactory(kind="sending_employer", country="FR")
+    contact = factories.ContactFactory(organisation=employer, is_tutor=False, is_employer_contact=True)
+    learners_services.learner_update(
+        learner=learner, data={"employer": employer, "employer_contact": contact}, acting_user=referent_a
+    )
+    assert mobility.planned_end < datetime.date.today()
+    services.mobility_transition(mobility=mobility, to_status=MobilityStatus.PLANNED, acting_user=referent_a)
+    assert not OutboundEmail.objects.filter(kind="employer.planned").exists()

@@ -42,7 +42,9 @@ def export_job_request(
     request: HttpRequest | None = None,
 ) -> ExportJob:
     """Records an export; writes it at once when small, otherwise hands it to a worker."""
-    export_budget_check(user=user, request=request)  # one export's worth of the hour's budget
+    if kind != ExportKind.REPORT:
+        # One export's worth of the hour's budget; the activity report holds figures, not people.
+        export_budget_check(user=user, request=request)
     if kind in DATA_KINDS:
         if file_format not in (FileFormat.CSV, FileFormat.XLSX):
             raise ValidationError({"file_format": _("Choose CSV or XLSX.")})

@@ -135,7 +135,10 @@ class LearnerImporter(Importer):
                 self.error(
                     result,
                     "qualification",
-                    _("No qualification of the catalogue has the code “%(code)s”.")
+                    _(
+                        "No qualification of the catalogue has the code “%(code)s”: the codes are "
+                        "listed on the Imports page, under “Qualification codes”."
+                    )
                     % {"code": values["qualification"]},
                 )
             else:

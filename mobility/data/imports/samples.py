@@ -15,17 +15,21 @@ CONTENT_TYPES = {
 }
 
 
-def import_template(kind: str, file_format: str, *, delimiter: str = ";") -> tuple[str, str, bytes]:
-    """(file name, content type, bytes) of the template of ``kind`` in the current language."""
+def import_template(
+    kind: str, file_format: str, *, delimiter: str = ";", examples: dict[str, str] | None = None
+) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of the template of ``kind`` in the current language.
+    ``examples`` replaces the example of the columns that refer to the reader's own data (a code of
+    their catalogue, one of their projects), so that the example row imports as it is."""
     columns = columns_of(RESOURCES[kind])
     header = [str(c.label) for c in columns]
-    example = [c.example for c in columns]
+    example = [(examples or {}).get(c.key) or c.example for c in columns]
     sheet = Rows(title=_("Import"), header=header, rows=[example])
     buffer = io.BytesIO()
     if file_format == "xlsx":
         help_rows = [
-            [str(c.label), _("required") if c.required else "", str(c.example), str(c.help_text)]
-            for c in columns
+            [str(c.label), _("required") if c.required else "", str(value), str(c.help_text)]
+            for c, value in zip(columns, example, strict=True)
         ]
         help_sheet = Rows(
             title=_("Columns"),

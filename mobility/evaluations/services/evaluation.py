@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mobility.agreements.models import AgreementOutcome
@@ -75,7 +76,7 @@ SKILL_LANGUAGES = (
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in the reader's language), sorted by name."""
-    rows = [(code, language_name(code)) for code in SKILL_LANGUAGES if code in LANG_INFO]
+    rows = [(code, capfirst(language_name(code))) for code in SKILL_LANGUAGES if code in LANG_INFO]
     return sorted(rows, key=lambda row: row[1].casefold())
 
 
@@ -167,6 +168,8 @@ def evaluation_missing_parts(
                     tuple(name for name in ("attended_from", "attended_to") if not getattr(evaluation, name)),
                 )
             )
+        for name, message in attendance_problems(evaluation.mobility, evaluation).items():
+            missing.append(MissingPart("section-attendance", message, (name,)))
         if evaluation.absence_days is None:
             missing.append(
                 MissingPart(
@@ -246,7 +249,9 @@ def _clean_digital_skills(values: Any) -> dict[str, str]:
     return cleaned
 
 
-def _check_attendance(mobility: Mobility, evaluation: Evaluation) -> None:
+def attendance_problems(mobility: Mobility, evaluation: Evaluation) -> dict[str, str]:
+    """What is wrong with the attendance dates, by field. Checked at submission only: a draft keeps
+    whatever was typed (during the stay, the planned end is still in the future)."""
     errors: dict[str, str] = {}
     start, end = evaluation.attended_from, evaluation.attended_to
     if start and end and end < start:
@@ -270,8 +275,7 @@ def _check_attendance(mobility: Mobility, evaluation: Evaluation) -> None:
             errors["absence_days"] = _("More days of absence than days of placement (%(days)s).") % {
                 "days": (end - start).days + 1
             }
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _lock_evaluation(mobility: Mobility, kind: str) -> Evaluation:
@@ -317,7 +321,6 @@ def evaluation_save_draft(
         evaluation.author_name = author_name[:200]
         evaluation.language = language[:10]
         evaluation.full_clean()
-        _check_attendance(mobility, evaluation)
         evaluation.save()
         for outcome_id, row in (assessments or {}).items():
             if outcome_id not in outcome_ids:

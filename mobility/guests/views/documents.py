@@ -26,14 +26,15 @@ from partners.uploads import serve_private_file
 
 # --- Learner: tasks and documents ---------------------------------------------------------------
 def _asked_document_types(mobility: Mobility) -> list[DocumentType]:
-    from mobility.documents.selectors import missing_documents
+    from mobility.documents.selectors import document_applies, missing_documents, participant_is_minor
 
+    minor = participant_is_minor(mobility)
     asked: dict[int, DocumentType] = {
         item.document_type.pk: item.document_type
         for item in ChecklistItem.objects.filter(
             mobility=mobility, assignee=Assignee.LEARNER, document_type__isnull=False
         ).select_related("document_type")
-        if item.document_type is not None
+        if item.document_type is not None and document_applies(item.document_type, minor=minor)
     }
     for doc_type in missing_documents(mobility=mobility):
         asked.setdefault(doc_type.pk, doc_type)
@@ -74,12 +75,17 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(document)s uploaded. Thank you.") % {"document": doc_type.label})
             return redirect("guest:documents", pk=mobility.pk)
-    items = list(
-        ChecklistItem.objects.filter(mobility=mobility, assignee=Assignee.LEARNER)
+    from mobility.documents.selectors import document_applies, documents_present, participant_is_minor
+
+    minor = participant_is_minor(mobility)
+    items = [
+        item
+        for item in ChecklistItem.objects.filter(mobility=mobility, assignee=Assignee.LEARNER)
         .select_related("template", "document_type")
         .order_by("done_at", "due_date", "order", "id")
-    )
-    present = {d.document_type_id for d in _learner_documents(mobility)}
+        if item.document_type is None or document_applies(item.document_type, minor=minor)
+    ]
+    present = documents_present(mobility=mobility)
     return render(
         request,
         "guest/documents.html",

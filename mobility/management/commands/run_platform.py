@@ -1,6 +1,7 @@
 """Runs the web server and a Celery worker (with beat) together; Ctrl-C stops both."""
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Starting a Celery worker ({broker}) and the web server on http://{host}:{port}/")
         self.stdout.write("Press Ctrl-C to stop both.\n")
         processes = [subprocess.Popen(worker_cmd), subprocess.Popen(web_cmd)]
+        self.print_summary_when_ready(host, port, processes)
 
         stopping = False
 
@@ -61,3 +63,23 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     p.kill()
         self.stdout.write("Stopped.")
+
+    def print_summary_when_ready(self, host: str, port: str, processes: list, timeout: float = 90) -> None:
+        """The demo's logins and links, printed last: once the server answers and the worker's first
+        burst is over, so that they do not scroll away."""
+        from mobility.management.commands.seed_demo import summary_path
+
+        path = summary_path()
+        if not path.exists():
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+            try:
+                with socket.create_connection((host, int(port)), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        time.sleep(3)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Ready on http://{host}:{port}/"))
+        self.stdout.write(path.read_text(encoding="utf-8"))

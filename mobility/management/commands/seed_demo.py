@@ -1,9 +1,11 @@
 """Idempotent demo data: runs the ``demo.seed`` of every app, base layer first."""
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -46,10 +48,19 @@ class Command(BaseCommand):
         logins = context.get("logins", [])
         if not logins:
             return
+        lines = [f"Demo logins (password for all: {context['password']})"]
+        lines += [f"  {email:<36} {description}" for email, description in logins]
+        lines += list(context.get("notes", []))
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {context['password']})"))
-        for email, description in logins:
-            self.stdout.write(f"  {email:<36} {description}")
-        for line in context.get("notes", []):
+        self.stdout.write(self.style.SUCCESS(lines[0]))
+        for line in lines[1:]:
             self.stdout.write(line)
         self.stdout.write("")
+        # run_platform prints them again once the server answers, after the worker's first messages.
+        path = summary_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def summary_path() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.txt"
