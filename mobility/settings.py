@@ -582,9 +582,12 @@ from mobility.data.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
 
 IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Imports and exports whose publication never went through are published again after
+# DATA_JOB_PUBLISH_GRACE seconds; the sweep runs in the beat process every DATA_JOB_SWEEP_EVERY.
+DATA_JOB_PUBLISH_GRACE = env.int("DATA_JOB_PUBLISH_GRACE", default=10)
 CELERY_BEAT_SCHEDULE["data-republish-stale-jobs"] = {
     "task": "mobility.data.republish_stale_jobs",
-    "schedule": 300.0,
+    "schedule": env.float("DATA_JOB_SWEEP_EVERY", default=10.0),
 }
 CELERY_BEAT_SCHEDULE["data-purge-old-files"] = {
     "task": "mobility.data.purge_old_files",

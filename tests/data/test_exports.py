@@ -393,6 +393,31 @@ def test_the_sweeper_republishes_a_job_no_worker_picked_up(referent_a, django_ca
     assert len(callbacks) == 1
 
 
+def test_a_job_never_published_is_published_again_after_the_grace_not_before(
+    referent_a, django_capture_on_commit_callbacks, settings
+):
+    """The broker hung when the export was asked for: seconds after, not minutes, it is published."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partners.broker.models import Recovery
+
+    settings.DATA_JOB_PUBLISH_GRACE = 10
+    job = ExportJob.objects.create(kind="learners", file_format="csv", created_by=referent_a)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=5))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert exports_jobs.data_jobs_republish_stale() == 0  # within the grace: its publish may be under way
+    assert callbacks == []
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=15))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert exports_jobs.data_jobs_republish_stale() == 1
+    assert len(callbacks) == 1
+    assert Recovery.objects.get(kind="import or export", cause="never_published").count == 1
+    ExportJob.objects.filter(pk=job.pk).update(published_at=timezone.now())
+    assert exports_jobs.data_jobs_republish_stale() == 0  # published now: left to its worker
+
+
 def test_old_export_files_are_deleted(referent_a, media):
     from datetime import timedelta
 

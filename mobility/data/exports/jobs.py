@@ -119,26 +119,39 @@ LOST_AFTER = timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 
 
+def publish_grace() -> timedelta:
+    """A job whose publication never went through (the broker hung or was away when it was
+    requested) is published again after this long: seconds after the broker's return."""
+    return timedelta(seconds=settings.DATA_JOB_PUBLISH_GRACE)
+
+
 def data_jobs_republish_stale(*, now: Any = None) -> int:
-    """Re-publishes imports and exports that no worker picked up (broker down, worker killed)."""
+    """Re-publishes imports and exports that no worker picked up: never published (broker down
+    or hung at the request) after the publish grace, published but not picked up or running
+    without a worker after ``STALE_AFTER`` / ``LOST_AFTER``."""
     from mobility.data.imports.services import import_batch_publish as publish_import
 
     now = now or timezone.now()
-    count = 0
+    grace = now - publish_grace()
+    counts = {RecoveryCause.NEVER_PUBLISHED: 0, RecoveryCause.STALE: 0}
     for job in ExportJob.objects.filter(
-        Q(status=ExportStatus.REQUESTED, created_at__lt=now - STALE_AFTER)
+        Q(status=ExportStatus.REQUESTED, published_at__isnull=True, created_at__lt=grace)
+        | Q(status=ExportStatus.REQUESTED, created_at__lt=now - STALE_AFTER)
         | Q(status=ExportStatus.RUNNING, started_at__lt=now - LOST_AFTER),
         attempts__lt=MAX_ATTEMPTS,
     ).exclude(published_at__gt=now - STALE_AFTER):
+        never = job.status == ExportStatus.REQUESTED and job.published_at is None
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.REQUESTED)
         with transaction.atomic():
             _publish(job)
-        count += 1
+        counts[RecoveryCause.NEVER_PUBLISHED if never else RecoveryCause.STALE] += 1
     for batch in ImportBatch.objects.filter(
-        status__in=[ImportStatus.PREVIEWING, ImportStatus.CONFIRMED], updated_at__lt=now - STALE_AFTER
+        Q(published_at__isnull=True, updated_at__lt=grace) | Q(updated_at__lt=now - STALE_AFTER),
+        status__in=[ImportStatus.PREVIEWING, ImportStatus.CONFIRMED],
     ).exclude(published_at__gt=now - STALE_AFTER):
         with transaction.atomic():
             publish_import(batch, "preview" if batch.status == ImportStatus.PREVIEWING else "apply")
-        count += 1
-    recovery_record(kind="import or export", cause=RecoveryCause.STALE, count=count)
-    return count
+        counts[RecoveryCause.NEVER_PUBLISHED if batch.published_at is None else RecoveryCause.STALE] += 1
+    for cause, count in counts.items():
+        recovery_record(kind="import or export", cause=cause, count=count)
+    return sum(counts.values())
