@@ -53,3 +53,13 @@ def test_a_guest_evaluation_text_over_the_ceiling_is_refused_naming_the_field(mo
             author_name="L", language="fr", actor_label="L",
         )  # fmt: skip
     assert "overall_comment" in exc.value.message_dict
+
+
+def test_text_the_platform_writes_itself_is_not_capped(settings):
+    """A sealed credential (tens of kilobytes of JWS written by the platform) is not a typed text."""
+    from certification.models import Certificate
+    from partners.text_limits import text_fields_too_long
+
+    settings.TEXT_MAX_CHARS = 100
+    certificate = Certificate(sealed_credential="x" * 1_000, revoked_reason="y" * 1_000)
+    assert set(text_fields_too_long(certificate)) == {"revoked_reason"}
