@@ -46,14 +46,12 @@ def mobility_documents(request: HttpRequest, mobility: Mobility) -> str | None:
     )
     learner_language = ctx.document_language(mobility.participant.preferred_language)
     host = ctx.host_language(mobility).split("-")[0].lower()
-    jobs = selectors.latest_jobs(centre_id=mobility.centre_id, mobility=mobility)
+    # One read of the mobility's jobs: the latest of each kind, and the latest of each agreement.
+    jobs: dict[str, Any] = {}
     agreement_jobs: dict[int, Any] = {}
-    for job in (
-        mobility.document_jobs.filter(kind=JobKind.LEARNING_AGREEMENT).order_by("-created_at", "-id")
-        if mobility.pk
-        else []
-    ):
-        if job.agreement_id is not None:
+    for job in selectors.mobility_jobs(centre_id=mobility.centre_id, mobility=mobility) if mobility.pk else []:
+        jobs.setdefault(job.kind, job)
+        if job.kind == JobKind.LEARNING_AGREEMENT and job.agreement_id is not None:
             agreement_jobs.setdefault(job.agreement_id, job)
     agreements = [
         (agreement, agreement_jobs.get(agreement.pk))

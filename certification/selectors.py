@@ -6,6 +6,8 @@ Every function takes the user and limits the rows to the training centres they r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -223,6 +225,12 @@ def job_get_for_user(*, user: User, pk: int, capability: Capability = Capability
         raise hidden(DocumentJob, pk)
     _require(user, capability, job.centre_id)
     return job
+
+
+def mobility_jobs(*, centre_id: int, mobility: Any) -> QuerySet[DocumentJob]:
+    """Every document job of a mobility, newest first (a mobility has a handful: its certificate,
+    attendance, agreement versions, grant documents)."""
+    return DocumentJob.objects.filter(centre_id=centre_id, mobility=mobility).order_by("-created_at", "-id")
 
 
 def latest_jobs(*, centre_id: int, **target) -> dict[str, DocumentJob]:

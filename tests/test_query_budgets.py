@@ -41,9 +41,13 @@ LISTS = 12
 DEFAULT = 20
 
 CEILINGS: dict[str, int] = {
-    # the pages that show a mobility's whole situation on one screen
-    "mobility:mobility-detail": 19,
-    "dashboard": 14,
+    # the pages that show a mobility's whole situation on one screen: the mobility page's sections
+    # (its agreement, evaluations, documents with the parental consent, follow-ups, history, e-mails,
+    # links, recognition, grant, incidents, end-of-stay report, certificates and their jobs)
+    "mobility:mobility-detail": 22,
+    # panels: departures, documents, checklists, follow-ups, evaluations, host confirmations,
+    # agreements and quality labels expiring, open calls and applications awaiting scoring
+    "dashboard": 17,
     "mobility:learner-detail": 24,
     "mobility:group-detail": 24,
     "mobility:project-detail": 22,
