@@ -51,8 +51,8 @@ test: install-dev messages
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=compose-validation EMAIL_URL=smtp://relay.example:25 docker-compose -f docker-compose.yml config -q
-	SECRET_KEY=compose-validation EMAIL_URL=smtp://mailpit:1025 docker-compose -f docker-compose.yml --profile dev config -q
+	SECRET_KEY=compose-validation SITE_URL=https://mobility.example EMAIL_URL=smtp://relay.example:25 docker-compose -f docker-compose.yml config -q
+	SECRET_KEY=compose-validation SITE_URL=https://mobility.example EMAIL_URL=smtp://mailpit:1025 docker-compose -f docker-compose.yml --profile dev config -q
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mobility_bench
