@@ -19,6 +19,7 @@ SYSTEM_FIELDS = frozenset(
     {
         "partners.OutboundEmail.body_text", "partners.OutboundEmail.body_html", "mobility.ImportBatch.error",
         "mobility.ExportJob.error", "certification.DocumentJob.error", "certification.GroupIssue.error",
+        "certification.Certificate.sealed_credential",
     }
 )  # fmt: skip
 
