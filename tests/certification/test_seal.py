@@ -143,6 +143,16 @@ def test_the_credential_is_sealed_as_the_eus_signed_sample(issued):
     assert credential["credentialStatus"]["@value"].endswith(f"/verify/{issued.number}/status/")
 
 
+def test_the_sealed_credential_is_not_held_to_the_ceiling_on_typed_text(settings, mobility_a, referent_a):
+    """The seal is written by the platform (66 000 characters in the demo): the free-text ceiling must
+    not refuse it, or the certificate never becomes ready and ``seed_demo`` stops."""
+    settings.TEXT_MAX_CHARS = 500
+    certificate = services.certificate_issue(mobility=mobility_a, acting_user=referent_a, languages=["en"])
+    run_jobs()
+    certificate.refresh_from_db()
+    assert certificate.status == "ready" and len(certificate.sealed_credential) > 500
+
+
 def test_a_tampered_sealed_credential_does_not_open():
     sealed = seal.seal_credential({"holder": "Lea Martin"})
     with pytest.raises(seal.SealInvalid):
