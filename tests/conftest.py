@@ -66,6 +66,33 @@ def _flush_steps_over_the_audit_truncate_trigger():
     DatabaseOperations.sql_flush = sql_flush
 
 
+def _seeded_data_back(sender, **kwargs) -> None:
+    """What the migrations seed (catalogue, shipped rate tables, end-of-stay questions, checklist
+    items, emergency numbers) is put back after a transactional test flushes every table: Django
+    sends ``post_migrate`` after that flush, as after ``migrate``. Each install adds only what is
+    missing."""
+    if sender.name != "mobility":
+        return
+    from mobility.care import seed as care_seed
+    from mobility.catalogue import services as catalogue
+    from mobility.funding import services as funding
+    from mobility.quality import seed as quality_seed
+
+    catalogue.install()
+    funding.install()
+    quality_seed.install()
+    care_seed.install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_data_survives_flushes():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seeded_data_back, dispatch_uid="tests.seeded_data_back")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.seeded_data_back")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _require_real_services(django_db_setup, django_db_blocker):
     """The suite is written against PostgreSQL and Redis; anything else is a configuration error."""
