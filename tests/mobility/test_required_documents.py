@@ -93,3 +93,49 @@ def test_the_learners_page_asks_an_adult_nothing_for_minors(
     assert client.get(f"/t/{key_from(deliver_all()[-1])}").status_code == 302
     html = client.get(f"/guest/{mobility.pk}/documents/").content.decode()
     assert "Parental authorisation" not in html and "Autorisation parentale" not in html
+
+
+def _blockers(mobility):
+    mobility.refresh_from_db()
+    return " ".join(mobilities_services.confirmation_blockers(mobility=mobility))
+
+
+def test_the_confirmation_never_refuses_an_adult_for_a_minors_only_document(
+    centre_a, referent_a, learner, host, tutor
+):
+    start = datetime.date.today() + datetime.timedelta(days=40)
+    mobility = _plan(centre_a, referent_a, learner, host, tutor, start)
+    parental = DocumentType.objects.get(code=PARENTAL)
+    assert parental in mobility.activity_type.required_documents.all()
+    blockers = _blockers(mobility)
+    assert "Upload the document" in blockers  # insurance, identity… are asked of everybody
+    assert str(parental.label) not in blockers and "parental" not in blockers.lower()
+
+
+def test_the_confirmation_takes_the_consent_scan_for_the_parental_authorisation(
+    centre_a, referent_a, learner, host, tutor
+):
+    start = datetime.date.today() + datetime.timedelta(days=40)
+    mobility = _plan(centre_a, referent_a, _minor(learner, start), host, tutor, start)
+    parental = DocumentType.objects.get(code=PARENTAL)
+    assert str(parental.label) in _blockers(mobility)
+    learners_services.consent_record(
+        learner=learner, given_on=datetime.date.today(), given_by="Claire Moreau", scan=pdf(),
+        acting_user=referent_a,
+    )  # fmt: skip
+    blockers = _blockers(mobility)
+    assert str(parental.label) not in blockers and "parental consent" not in blockers
+    assert "Upload the document" in blockers  # the other documents are still asked
+
+
+def test_the_mobility_page_and_the_confirmation_agree(centre_a, referent_a, learner, host, tutor, client_of):
+    start = datetime.date.today() + datetime.timedelta(days=40)
+    mobility = _plan(centre_a, referent_a, _minor(learner, start), host, tutor, start)
+    learners_services.consent_record(
+        learner=learner, given_on=datetime.date.today(), given_by="Claire Moreau", scan=pdf(),
+        acting_user=referent_a,
+    )  # fmt: skip
+    context = client_of(referent_a).get(f"/mobilities/{mobility.pk}/").context
+    page_missing = {t.code for t in context["missing_documents"]}
+    assert PARENTAL not in page_missing
+    assert sorted(page_missing) == sorted(t.code for t in missing_documents(mobility=mobility))
