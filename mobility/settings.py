@@ -519,6 +519,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "mobility.evaluations.models.EvaluationKind",
         "ParticipantKindEnum": "mobility.catalogue.models.ParticipantKind",
         "CountryEnum": "django_countries.countries",
+        "AgreementAnswerEnum": "mobility.recruitment.models.Answer",
     },
 }
 

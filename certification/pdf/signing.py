@@ -20,6 +20,20 @@ logger = logging.getLogger(__name__)
 FIELD_NAME = "Seal"
 
 
+def _outside_an_event_loop(call: Any) -> Any:
+    """pyHanko's synchronous calls run their own event loop (``asyncio.run``), which fails in a
+    thread where one is already running (an ASGI server, a browser driver): there, in a thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def _asn1(seal: Seal) -> tuple[Any, Any, list[Any]]:
     from asn1crypto import keys, x509
 
@@ -52,7 +66,7 @@ def sign_pdf(pdf: bytes, *, seal: Seal, reason: str, location: str = "", name: s
         name=name[:200] or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_an_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return out.getvalue()
 
 
@@ -85,7 +99,7 @@ def check_pdf(pdf: bytes, *, seal: Seal) -> PdfSeal:
     context = ValidationContext(trust_roots=roots, other_certs=chain, allow_fetching=False)
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_an_event_loop(lambda: validate_pdf_signature(embedded, context))
     except Exception:
         logger.info("a PDF signature could not be validated", exc_info=True)
         return PdfSeal(signed=True, intact=False, trusted=False)

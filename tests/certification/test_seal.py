@@ -268,3 +268,26 @@ def test_a_pdf_changed_after_sealing_says_its_seal_does_not_match(client, issued
     found = response.context["pdf_seal"]
     assert found.signed and not found.intact
     assert b"changed after it was sealed" in response.content and b"forg" not in response.content.lower()
+
+
+def test_a_pdf_is_signed_and_checked_where_an_event_loop_runs(issued):
+    """An ASGI server or a browser driver runs an event loop in the thread: signing still works."""
+    import asyncio
+
+    from certification.pdf import signing
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = out.getvalue()
+    demo = seal.load_seal()
+
+    async def inside_a_loop():
+        signed = signing.sign_pdf(pdf, seal=demo, reason="test")
+        return signing.check_pdf(signed, seal=demo)
+
+    found = asyncio.run(inside_a_loop())
+    assert found.signed and found.intact and found.trusted
