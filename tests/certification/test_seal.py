@@ -274,9 +274,9 @@ def test_a_pdf_is_signed_and_checked_where_an_event_loop_runs(issued):
     """An ASGI server or a browser driver runs an event loop in the thread: signing still works."""
     import asyncio
 
-    from certification.pdf import signing
-
     from pypdf import PdfWriter
+
+    from certification.pdf import signing
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
