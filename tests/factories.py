@@ -175,7 +175,8 @@ class MobilityFactory(DjangoModelFactory):
     planned_start = datetime.date(2026, 3, 2)
     planned_end = datetime.date(2026, 3, 27)
     status = MobilityStatus.DRAFT
-    reference = factory.Sequence(lambda n: f"MOB-2026-{n:06d}")
+    # far above any id a test reaches: planning names a mobility MOB-<year>-<id> (mobilities/services.py)
+    reference = factory.Sequence(lambda n: f"MOB-2026-{900000 + n:06d}")
 
 
 # --- Partners: directory, agreements, invitations ---------------------------------------------
