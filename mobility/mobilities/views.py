@@ -253,6 +253,7 @@ def mobility_page(
         entries,
         checklist={str(i.pk): i for i in mobility.checklist_rows},
         document_types={t.code: t.label for t in document_types},
+        evaluations={str(e.pk): e.kind for e in mobility.evaluation_rows.values()},
     )
     transitions = []
     for target in services.TRANSITIONS.get(mobility.status, ()):
