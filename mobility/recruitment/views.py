@@ -14,6 +14,7 @@ from mobility.evaluations.models import CEFR_SKILLS
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.projects.models import Project
 from mobility.recruitment import forms, reports, selectors
+from mobility.recruitment.history import application_history, describe
 from mobility.recruitment.models import ApplicationStatus, CallStatus
 from mobility.recruitment.services import calls as call_services
 from mobility.recruitment.services import enrolment, files, selection
@@ -305,6 +306,7 @@ def _application_page(
             "score_form": score_form or forms.ScoreForm(application=application),
             "decision_form": decision_form or forms.DecisionForm(application=application),
             "appeal_form": appeal_form or forms.AppealDecisionForm(),
+            "history": describe(application_history(application=application)),
         },
         status=status,
     )
