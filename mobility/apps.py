@@ -15,6 +15,7 @@ class MobilityConfig(AppConfig):
         from mobility.data.erasmus import erasmus_values_register
         from mobility.evaluations import panels as evaluation_panels  # noqa: F401  (panels on the referent's pages)
         from mobility.funding import panels as funding_panels  # noqa: F401  (the grant on a mobility's page)
+        from mobility.funding import reporting as funding_reporting  # noqa: F401  (budgets in the report)
         from mobility.funding.privacy import FUNDING
         from mobility.funding.selectors import bm_grant_columns
         from mobility.guests.services.links import email_code_issue, email_link_issue

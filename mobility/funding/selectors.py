@@ -359,6 +359,11 @@ def project_budget(*, user: Any, project: Any) -> dict[str, Any]:
         .filter(status__in=(*COMMITTED, *REALISED))
         .select_related("centre", "participant", "activity_type", "sending_organisation", "project")
     )
+    return budget_of(project, mobilities)
+
+
+def budget_of(project: Any, mobilities: list[Mobility]) -> dict[str, Any]:
+    """``project_budget`` for mobilities already chosen (and scoped) by the caller."""
     fundings = {f.mobility_id: f for f in MobilityFunding.objects.filter(mobility__in=mobilities)}
     by_grant_code = {code: grant_code for grant_code, codes in BUDGET_CODES.items() for code in codes}
     lines: dict[str, BudgetLine] = {}

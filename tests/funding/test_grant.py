@@ -406,3 +406,27 @@ def test_the_erasmus_file_carries_the_frozen_grant(referent_a, lyon_cologne):
     assert after["Individual support grant"] == D("868.00")
     assert after["Organisational support grant"] == D("100.00")
     assert after["Zero grant"] == mapping.no_value
+
+
+def test_the_activity_report_carries_the_projects_budgets(referent_a, lyon_cologne):
+    """Point 4: the budget is exported with the activity report (its tables become the XLSX/PDF)."""
+    from mobility.data import reports
+    from mobility.data.reports import report_scope_resolve
+
+    project = lyon_cologne.project
+    project.budget_lines = [{"code": "TR", "label": "Travel", "amount": 3000}]
+    project.save()
+    lyon_cologne.status = "confirmed"
+    lyon_cologne.save()
+    services.grant_issue(mobility=lyon_cologne, acting_user=referent_a)
+    report = reports.activity_report(
+        user=referent_a,
+        scope=report_scope_resolve(referent_a, "all"),
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 12, 31),
+    )
+    table = report.table("budgets")
+    assert table.rows == [
+        [project.grant_agreement_number or project.title, D("3000.00"), D("1288.00"), D("0"), D("1288.00"),
+         D("1712.00")]
+    ]  # fmt: skip
