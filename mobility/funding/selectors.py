@@ -407,5 +407,10 @@ def budget_of(project: Any, mobilities: list[Mobility]) -> dict[str, Any]:
     return {"lines": ordered, "total": total, "centres": sorted(centres.items()), "incomplete": incomplete}
 
 
+def funding_for(mobility: Mobility) -> MobilityFunding:
+    """The mobility's grant inputs (``mobility`` already read through the scoped selector), or new."""
+    return MobilityFunding.objects.filter(mobility=mobility).first() or MobilityFunding(mobility=mobility)
+
+
 def grant_issued(mobility: Mobility) -> bool:
     return MobilityFunding.objects.filter(mobility=mobility, issued_at__isnull=False).exists()

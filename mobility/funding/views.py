@@ -36,7 +36,7 @@ def _back(pk: int) -> HttpResponse:
 def grant_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mobility = mobilities_selectors.mobility_get_for_user(user=request.user, pk=pk)
     require_manage(request, mobility.centre_id)
-    funding = MobilityFunding.objects.filter(mobility=mobility).first() or MobilityFunding(mobility=mobility)
+    funding = selectors.funding_for(mobility)
     form = FundingForm(request.POST if request.method == "POST" else None, instance=funding)
 
     def saved(_funding: MobilityFunding) -> HttpResponse:

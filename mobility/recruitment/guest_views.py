@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +26,10 @@ def _held(request: HttpRequest) -> tuple[Application | None, str]:
     held = request.session.get(SESSION_KEY) or {}
     if not held.get("application"):
         return None, ""
-    application = (
-        Application.objects.select_related("call", "centre", "place").filter(pk=held["application"]).first()
-    )
+    try:  # the application this guest session was opened for, and no other
+        application = selectors.application_get_for_guest(pk=held["application"])
+    except Http404:
+        return None, ""
     return application, held.get("role", "")
 
 
