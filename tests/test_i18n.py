@@ -252,3 +252,51 @@ def test_a_review_by_a_since_deleted_account_names_nobody(client_of, referent_a,
     text = response.content.decode()
     assert sentence in text
     assert "None" not in text
+
+
+# --- dates and agreement in the reader's language ---------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "day", "expected"),
+    [
+        ("fr", 1, "1er janvier 2027"),
+        ("fr", 2, "2 janvier 2027"),
+        ("de", 1, "1. Januar 2027"),
+        ("en", 1, "Jan. 1, 2027"),
+    ],
+)
+def test_the_first_day_of_a_month_is_written_as_the_language_writes_it(language, day, expected):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        text = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date }}').render(Context({"d": datetime.date(2027, 1, day)}))
+    assert text == f"{expected}|{expected}"
+
+
+def test_an_escaped_day_letter_keeps_its_meaning():
+    from django.utils import translation
+
+    from partners.dates import date_format
+
+    with translation.override("fr"):
+        assert date_format(datetime.date(2027, 3, 1), r"\j j F") == "j 1er mars"
+        assert date_format(datetime.date(2027, 3, 1), "d/m/Y") == "01/03/2027"
+
+
+def test_a_mobility_starting_on_the_first_reads_1er_in_french(client_of, referent_a, placement):
+    placement.planned_start = datetime.date(2026, 3, 1)
+    placement.save(update_fields=["planned_start"])
+    response = client_of(referent_a).get(f"/mobilities/{placement.pk}/", {"lang": "fr"})
+    assert "1er mars 2026" in response.content.decode()
+
+
+def test_an_agreements_history_agrees_with_its_gender_in_french(client_of, referent_a, centre_a):
+    from partners.agreements import services as agreement_services
+
+    agreement = factories.AgreementFactory(owner_centre=centre_a)
+    agreement_services.agreement_update(agreement=agreement, data={"scope": "CAP Pâtissier"}, acting_user=referent_a)
+    response = client_of(referent_a).get(f"/partners/agreements/{agreement.pk}/history/", {"lang": "fr"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "modifiée" in text
+    assert "modifié " not in text and "modifié<" not in text

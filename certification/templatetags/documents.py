@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from partners.dates import date_format
 
 register = template.Library()
 
@@ -49,7 +51,7 @@ def isodate(value: str | None, fmt: str = "DATE_FORMAT") -> str:
     if not value:
         return ""
     try:
-        return formats.date_format(date.fromisoformat(str(value)[:10]), fmt)
+        return date_format(date.fromisoformat(str(value)[:10]), fmt)
     except ValueError:
         return str(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: How history lists name an action. Apps above add theirs (``ACTION_LABELS.update(...)``).
 ACTION_LABELS: dict[str, Any] = {
@@ -15,8 +16,9 @@ ACTION_LABELS: dict[str, Any] = {
     "contact.create": _("created"),
     "contact.update": _("edited"),
     "contact.delete": _("removed"),
-    "agreement.create": _("created"),
-    "agreement.update": _("edited"),
+    # an agreement is feminine in French ("convention créée"): its own context
+    "agreement.create": pgettext_lazy("agreement history", "created"),
+    "agreement.update": pgettext_lazy("agreement history", "edited"),
     "agreement.download": _("signed copy downloaded"),
     "admin.add": _("created in the administration site"),
     "admin.change": _("edited in the administration site"),
