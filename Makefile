@@ -37,6 +37,7 @@ install-dev: $(VENV)/.installed-dev
 messages: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --ignore '.venv' -v 0
 
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install messages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo

@@ -30,3 +30,16 @@ def test_the_worker_records_its_heartbeat(worker):
     from mobility.site.models import WorkerHeartbeat
 
     assert WorkerHeartbeat.objects.filter(hostname=worker.name).exists()
+
+
+def test_the_workers_console_stays_quiet_about_its_liveness_ping(worker):
+    from mobility.celery import PING_TASK
+    from mobility.site.models import WorkerHeartbeat
+
+    token = uuid.uuid4().hex
+    ping.delay(token)
+    wait_for(lambda: cache.get(f"celery-ping:{token}") == "pong", timeout=30, what="the ping task to run")
+    assert WorkerHeartbeat.objects.filter(hostname=worker.name).exists()  # the ping ran...
+    output = worker.output()
+    assert "Task mobility.tasks.ping[" in output  # ...real work is still logged...
+    assert f"Task {PING_TASK}[" not in output  # ...but not the liveness ping, every 15 s for ever
