@@ -125,11 +125,13 @@ def abroad_now_for_user(
         .select_related("document_type")
     ):
         insurance[doc.learner_id].append(f"{doc.document_type.label} ({doc.original_name})")
-    creators = dict(
-        AuditEntry.objects.filter(action="mobility.create", target_type="mobility.Mobility",
-                                  target_id__in=[str(i) for i in ids], actor__is_active=True)
-        .values_list("target_id", "actor__email")
-    )  # fmt: skip
+    creators = {
+        target: _person(" ".join(filter(None, (first, last))), email)
+        for target, first, last, email in AuditEntry.objects.filter(
+            action="mobility.create", target_type="mobility.Mobility",
+            target_id__in=[str(i) for i in ids], actor__is_active=True,
+        ).values_list("target_id", "actor__first_name", "actor__last_name", "actor__email")
+    }  # fmt: skip
     referents: dict[int, list[str]] = defaultdict(list)
     for m in (
         Membership.objects.filter(
@@ -141,7 +143,7 @@ def abroad_now_for_user(
         .select_related("user")
         .order_by("user__last_name")
     ):
-        referents[m.organisation_id].append(f"{m.user} ({m.user.email})")
+        referents[m.organisation_id].append(_person(m.user.get_full_name(), m.user.email))
     numbers = emergency_numbers({str(m.host_country) for m in mobilities})
     rows = []
     for m in mobilities:
@@ -157,3 +159,8 @@ def abroad_now_for_user(
             )
         )
     return rows
+
+
+def _person(name: str, email: str) -> str:
+    """A referent as the list shows them: "Camille Rousseau (camille@centre.example)", or the e-mail."""
+    return f"{name} ({email})" if name else email

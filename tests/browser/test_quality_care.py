@@ -121,6 +121,11 @@ def test_questionnaire_checklist_status_and_abroad_now(browser: Browser, site, s
     expect(page.locator("body")).to_contain_text("Noé Lambert")
     expect(page.locator("body")).to_contain_text("Claire Lambert")
     expect(page.locator("body")).to_contain_text("112")
+    # every column in sight on a desktop: no table scrolling sideways, no text cut off
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1).length"
+    )
+    assert clipped == 0, "the abroad-now table scrolls sideways at 1280 px"
     screenshot(page, "quality/abroad-now")
     assert_accessible(page, "abroad now")
     page.get_by_role("button", name="Emergency sheet (PDF)").click()

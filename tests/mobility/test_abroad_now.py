@@ -77,6 +77,19 @@ def test_the_page_shows_it_and_reading_is_audited(
     assert "Léa Petit" not in client.get("/abroad-now/").content.decode()
 
 
+def test_a_tutor_without_a_phone_shows_the_email_alone_and_referents_by_name(client, referent_a, abroad):
+    here, _ = abroad
+    here.host_tutor.phone = ""
+    here.host_tutor.save(update_fields=["phone"])
+    referent_a.first_name, referent_a.last_name = "Camille", "Roux"
+    referent_a.save(update_fields=["first_name", "last_name"])
+    client.force_login(referent_a)
+    html = client.get("/abroad-now/").content.decode()
+    assert here.host_tutor.email in html
+    assert "– ·" not in html and "· –" not in html
+    assert f"Camille Roux ({referent_a.email})" in html
+
+
 def test_the_api_gives_the_same_list(client, referent_a, abroad):
     client.force_login(referent_a)
     data = client.get("/api/v1/abroad-now/").json()
