@@ -300,3 +300,24 @@ def test_an_agreements_history_agrees_with_its_gender_in_french(client_of, refer
     text = response.content.decode()
     assert "modifiée" in text
     assert "modifié " not in text and "modifié<" not in text
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES if code != "en"])
+def test_month_and_day_names_are_djangos_own_whatever_our_catalogue_holds(language):
+    """A message of ours spelt like a month ("May" for a token's permissions) must never rename the
+    month: every month and weekday is written as Django's own catalogue writes it."""
+    import gettext
+    from pathlib import Path
+
+    import django
+    from django.utils import translation
+
+    from partners.dates import date_format
+
+    theirs = gettext.translation("django", Path(django.__file__).parent / "conf" / "locale", languages=[language])
+    with translation.override(language):
+        for month in range(1, 13):
+            day = datetime.date(2026, month, 16)
+            english = day.strftime("%B")
+            assert date_format(day, "F") == theirs.gettext(english), (language, english)
+            assert date_format(day, "l") == theirs.gettext(day.strftime("%A")), (language, day)
