@@ -16,6 +16,7 @@ urlpatterns = [
     path("calls/<int:pk>/group/", views.call_group, name="call-group"),
     path("calls/<int:pk>/report/", views.call_report, name="call-report"),
     path("calls/<int:pk>/report.xlsx", views.call_report_xlsx, name="call-report-xlsx"),
+    path("calls/<int:pk>/report.pdf", views.call_report_pdf, name="call-report-pdf"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/score/", views.application_score, name="application-score"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application-decide"),

@@ -278,6 +278,31 @@ def call_report_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
+@staff_required
+@require_POST
+def call_report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The selection report as a PDF: an export job a worker renders, downloaded from the export's page."""
+    from mobility.data.exports.jobs import export_job_request
+    from mobility.data.models import ExportKind, FileFormat
+
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    if not get_access(request.user).can("export_data", call.centre_id):
+        raise PermissionDenied
+    try:
+        job = export_job_request(
+            user=request.user,
+            kind=ExportKind.SELECTION,
+            file_format=FileFormat.PDF,
+            params={"call_id": call.pk, "centre": call.centre_id},
+            scope_label=_("Selection report: %(title)s") % {"title": call.title},
+            request=request,
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:call-report", pk=call.pk)
+    return redirect("data:export-detail", pk=job.pk)
+
+
 # --- One application ------------------------------------------------------------------------------
 def _application_page(
     request: AuthenticatedRequest,

@@ -114,6 +114,7 @@ ROUTES = [
     Route("mobility:call-group", POST_ACTS, kwargs=call_pk, method="post"),
     Route("mobility:call-report", OBJECT, kwargs=call_pk),
     Route("mobility:call-report-xlsx", EDIT, kwargs=call_pk),
+    Route("mobility:call-report-pdf", POST_ACTS, kwargs=call_pk, method="post"),
     Route("mobility:application-detail", OBJECT, kwargs=application_pk),
     Route("mobility:application-score", POST_INVALID, kwargs=application_pk, method="post"),
     Route("mobility:application-decide", POST_INVALID, kwargs=application_pk, method="post"),
