@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mobility.guests.services.sessions import guest_from_request
 from mobility.recruitment import forms, selectors
-from mobility.recruitment.models import Application, ApplicationStatus, TokenRole
+from mobility.recruitment.models import Application, ApplicationStatus, Call, TokenRole
 from mobility.recruitment.services import applying, selection
 from partners.pages import errors_to_form
 
@@ -38,6 +39,37 @@ def _hold(request: HttpRequest, application: Application, role: str) -> None:
     request.session[SESSION_KEY] = {"application": application.pk, "role": role}
 
 
+def _learner_identity(request: HttpRequest, call: Call) -> dict[str, Any]:
+    """The identity of a learner who came from their learner space (``?as=learner``) and whose centre
+    the call is for: the form is prefilled from their record, nothing is saved until they send it."""
+    if request.GET.get("as") != "learner":
+        return {}
+    guest = guest_from_request(request)
+    learners = [g.learner for g in (guest.grants.values() if guest else ()) if g.learner is not None]
+    learner = next((x for x in learners if x.centre_id in call.centre_ids), None)
+    if learner is None:
+        return {}
+    contact = learner.employer_contact
+    return {
+        "first_name": learner.first_name,
+        "last_name": learner.last_name,
+        "date_of_birth": learner.date_of_birth,
+        "email": learner.email,
+        "phone": learner.phone,
+        "national_id": learner.national_id,
+        "trade": learner.trade,
+        "training_year": learner.training_year,
+        "eqf_level": learner.qualification.eqf_level if learner.qualification_id else None,
+        "centre": learner.centre_id,
+        "is_apprentice": learner.employer_id is not None,
+        "employer_name": learner.employer.display_name if learner.employer_id else "",
+        "employer_contact_name": contact.full_name if contact else "",
+        "employer_email": contact.email if contact else "",
+        "guardian_name": learner.guardian_name,
+        "guardian_email": learner.guardian_email,
+    }
+
+
 @require_safe
 def call_public(request: HttpRequest, key: str) -> HttpResponse:
     call = selectors.call_get_public(key=key)
@@ -50,7 +82,7 @@ def call_public(request: HttpRequest, key: str) -> HttpResponse:
             "title": title,
             "description": description,
             "accepting": call.is_accepting(timezone.localdate()),
-            "form": forms.StartForm(call=call),
+            "form": forms.StartForm(call=call, initial=_learner_identity(request, call)),
         },
     )
 

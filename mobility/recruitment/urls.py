@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/<int:pk>/places/", views.call_place_add, name="call-place-add"),
     path("calls/<int:pk>/criteria/", views.call_criterion_add, name="call-criterion-add"),
     path("calls/<int:pk>/status/", views.call_transition, name="call-transition"),
+    path("calls/<int:pk>/learners/", views.call_tell_learners, name="call-tell-learners"),
     path("calls/<int:pk>/allocate/", views.call_allocate, name="call-allocate"),
     path("calls/<int:pk>/group/", views.call_group, name="call-group"),
     path("calls/<int:pk>/report/", views.call_report, name="call-report"),

@@ -17,7 +17,7 @@ from mobility.recruitment import forms, reports, selectors
 from mobility.recruitment.history import application_history, describe
 from mobility.recruitment.models import ApplicationStatus, CallStatus
 from mobility.recruitment.services import calls as call_services
-from mobility.recruitment.services import enrolment, files, selection
+from mobility.recruitment.services import enrolment, files, publishing, selection
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
@@ -141,9 +141,24 @@ def _call_page(
             "transitions": [(s, CallStatus(s).label) for s in call_services.CALL_TRANSITIONS[call.status]],
             "tie_break": _(selection.TIE_BREAK),
             "public_url": request.build_absolute_uri(f"/apply/{call.public_key}/"),
+            "learners": _learners_told(call),
         },
         status=status,
     )
+
+
+def _learners_told(call: object) -> dict[str, object]:
+    """Who of the centres' eligible learners was told of the call, when, and who cannot be reached."""
+    notices = list(selectors.call_notices(call=call).values_list("learner_id", "told_at"))
+    told = {learner_id for learner_id, _at in notices}
+    eligible = selectors.call_eligible_learners(call=call) if call.status == CallStatus.OPEN else []
+    waiting = [learner for learner in eligible if learner.pk not in told]
+    return {
+        "told": len(notices),
+        "last_told_at": max((at for _id, at in notices), default=None),
+        "to_tell": sum(1 for learner in waiting if learner.email),
+        "unreachable": [learner for learner in waiting if not learner.email],
+    }
 
 
 @staff_required
@@ -204,6 +219,30 @@ def call_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _error_messages(request, exc)
     else:
         messages.success(request, _("Call status changed."))
+    return redirect("mobility:call-detail", pk=call.pk)
+
+
+@staff_required
+@require_POST
+def call_tell_learners(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    try:
+        result = publishing.call_tell_learners(call=call, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:call-detail", pk=call.pk)
+    messages.success(
+        request,
+        _("%(told)s learners told by e-mail; %(already)s had been told already.")
+        % {"told": result.told, "already": result.already},
+    )
+    if result.unreachable:
+        messages.warning(
+            request,
+            _("Not reachable (no e-mail address): %(names)s.")
+            % {"names": ", ".join(learner.full_name for learner in result.unreachable)},
+        )
     return redirect("mobility:call-detail", pk=call.pk)
 
 

@@ -110,6 +110,7 @@ ROUTES = [
     Route("mobility:call-place-add", POST_INVALID, kwargs=call_pk, method="post"),
     Route("mobility:call-criterion-add", POST_INVALID, kwargs=call_pk, method="post"),
     Route("mobility:call-transition", POST_ACTS, kwargs=call_pk, method="post"),
+    Route("mobility:call-tell-learners", POST_ACTS, kwargs=call_pk, method="post"),
     Route("mobility:call-allocate", POST_ACTS, kwargs=call_pk, method="post"),
     Route("mobility:call-group", POST_ACTS, kwargs=call_pk, method="post"),
     Route("mobility:call-report", OBJECT, kwargs=call_pk),
