@@ -4,6 +4,7 @@ for a session on first use (never left in the address bar)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -157,21 +158,38 @@ def application_page(request: HttpRequest) -> HttpResponse:
     return _page(request, application)
 
 
+def _applicant_act(
+    request: HttpRequest,
+    application: Application,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    on_error: Callable[[ValidationError], None] | None = None,
+) -> HttpResponse:
+    """The candidate's form: ``act(cleaned_data)`` done at once or not at all; back to the
+    application, or the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            (on_error or (lambda e: errors_to_form(form, e)))(exc)
+        else:
+            messages.success(request, done)
+            return redirect("recruitment:application")
+    return _page(request, application, status=400, **{form_name: form})
+
+
 @require_POST
 def application_verify(request: HttpRequest) -> HttpResponse:
     application = _applicant(request)
     if application is None:
         return redirect("recruitment:lost")
-    form = forms.CodeForm(request.POST)
-    if form.is_valid():
-        try:
-            applying.email_code_verify(application=application, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Your e-mail address is confirmed."))
-            return redirect("recruitment:application")
-    return _page(request, application, code_form=form, status=400)
+    return _applicant_act(
+        request, application, forms.CodeForm(request.POST), "code_form",
+        lambda data: applying.email_code_verify(application=application, code=data["code"]),
+        _("Your e-mail address is confirmed."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -233,25 +251,22 @@ def application_upload(request: HttpRequest) -> HttpResponse:
     if application is None:
         return redirect("recruitment:lost")
     form = forms.UploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            applying.application_file_upload(
-                application=application,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                request=request,
-            )
-        except ValidationError as exc:
-            messages_ = (
-                [m for msgs in exc.message_dict.values() for m in msgs]
-                if hasattr(exc, "error_dict")
-                else exc.messages
-            )
-            form.add_error("file", messages_)
-        else:
-            messages.success(request, _("File added."))
-            return redirect("recruitment:application")
-    return _page(request, application, upload_form=form, status=400)
+
+    def on_error(exc: ValidationError) -> None:  # every problem of a file is said beside the file
+        form.add_error(
+            "file",
+            [m for msgs in exc.message_dict.values() for m in msgs]
+            if hasattr(exc, "error_dict")
+            else exc.messages,
+        )
+
+    return _applicant_act(
+        request, application, form, "upload_form",
+        lambda data: applying.application_file_upload(
+            application=application, kind=data["kind"], upload=data["file"], request=request
+        ),
+        _("File added."), on_error=on_error,
+    )  # fmt: skip
 
 
 @require_POST
@@ -259,18 +274,11 @@ def application_appeal(request: HttpRequest) -> HttpResponse:
     application = _applicant(request)
     if application is None:
         return redirect("recruitment:lost")
-    form = forms.AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            selection.appeal_record(
-                application=application, text=form.cleaned_data["appeal_text"], request=request
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Your appeal is recorded."))
-            return redirect("recruitment:application")
-    return _page(request, application, appeal_form=form, status=400)
+    return _applicant_act(
+        request, application, forms.AppealForm(request.POST), "appeal_form",
+        lambda data: selection.appeal_record(application=application, text=data["appeal_text"], request=request),
+        _("Your appeal is recorded."),
+    )  # fmt: skip
 
 
 @require_safe

@@ -3,6 +3,9 @@ scores and decision, allocation, appeals, the step to a mobility or a group, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -382,75 +385,74 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _application_page(request, selectors.application_get_for_user(user=request.user, pk=pk))
 
 
-@staff_required
-@require_POST
-def application_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _application_act(
+    request: AuthenticatedRequest,
+    pk: int,
+    *,
+    form_class: Any,
+    form_name: str,
+    act: Callable[[Any, dict[str, Any]], object],
+    done: str,
+    with_application: bool = True,
+) -> HttpResponse:
+    """A referent's form on an application: scoped and checked, ``act(application, cleaned_data)``
+    done at once or not at all; back to the page, or the page again with the form's errors."""
     application = selectors.application_get_for_user(user=request.user, pk=pk)
     require_manage(request, application.centre_id)
-    form = forms.ScoreForm(request.POST, application=application)
+    form = form_class(request.POST, **({"application": application} if with_application else {}))
     if form.is_valid():
         try:
-            selection.score_record(
-                application=application,
-                criterion=form.cleaned_data["criterion"],
-                points=form.cleaned_data["points"],
-                comment=form.cleaned_data["comment"],
-                acting_user=request.user,
-                request=request,
-            )
+            act(application, form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("Score saved."))
+            messages.success(request, done)
             return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, score_form=form, status=400)
+    return _application_page(request, application, status=400, **{form_name: form})
+
+
+@staff_required
+@require_POST
+def application_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.score_record(
+            application=application, criterion=data["criterion"], points=data["points"],
+            comment=data["comment"], acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.ScoreForm, form_name="score_form", act=act, done=_("Score saved.")
+    )
 
 
 @staff_required
 @require_POST
 def application_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for_user(user=request.user, pk=pk)
-    require_manage(request, application.centre_id)
-    form = forms.DecisionForm(request.POST, application=application)
-    if form.is_valid():
-        try:
-            selection.application_decide(
-                application=application,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                place=form.cleaned_data["place"],
-                acting_user=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Decision recorded; the candidate is told by e-mail."))
-            return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, decision_form=form, status=400)
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.application_decide(
+            application=application, status=data["status"], reason=data["reason"], place=data["place"],
+            acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.DecisionForm, form_name="decision_form", act=act,
+        done=_("Decision recorded; the candidate is told by e-mail."),
+    )  # fmt: skip
 
 
 @staff_required
 @require_POST
 def application_appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for_user(user=request.user, pk=pk)
-    require_manage(request, application.centre_id)
-    form = forms.AppealDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            selection.appeal_decide(
-                application=application,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["appeal_reason"],
-                acting_user=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Appeal decided."))
-            return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, appeal_form=form, status=400)
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.appeal_decide(
+            application=application, outcome=data["outcome"], reason=data["appeal_reason"],
+            acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.AppealDecisionForm, form_name="appeal_form", act=act,
+        done=_("Appeal decided."), with_application=False,
+    )  # fmt: skip
 
 
 @staff_required
