@@ -400,11 +400,11 @@ class ApplicationLink(models.Model):
 
 
 class CallNotice(models.Model):
-    """An open call told to one eligible learner of its centres, by e-mail: once per call and learner."""
+    """An open call told to one eligible learner of its centres, by e-mail: once per call and learner.
+    The address is the outbox's to keep (and the erasure's to delete), not this record's."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="notices")
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="call_notices")
-    email = models.EmailField(_("e-mail"))
     language = models.CharField(_("language"), max_length=10)
     told_at = models.DateTimeField(_("told at"), auto_now_add=True)
     told_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

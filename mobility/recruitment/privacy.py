@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from mobility.mobilities.models import Mobility
 from mobility.privacy.holders import Attach, Drop, Holder
-from mobility.recruitment.models import Application, CallNotice
+from mobility.recruitment.models import Application
 
 
 def _applications(mobility_ids: list[int]) -> Any:
@@ -27,10 +27,7 @@ def applications_busy(mobility_ids: list[int]) -> str | None:
 
 
 def applications_erase(mobility_ids: list[int], drop: Drop) -> int:
-    """The applications and their files go entirely, and the record of the calls told to the learner."""
-    CallNotice.objects.filter(
-        learner_id__in=Mobility.objects.filter(pk__in=mobility_ids).values("participant_id")
-    ).delete()
+    """The applications and their files go entirely."""
     for application in _applications(mobility_ids).prefetch_related("files"):
         for item in application.files.all():
             drop(item.file)

@@ -165,8 +165,7 @@ def test_a_draft_or_closed_call_is_not_shown_to_learners(status, call, centre_a,
     call.save(update_fields=["status"])
     client, mobility = _learner_space(centre_a, referent_a)
     assert (
-        'id="calls-title"'
-        not in client.get(reverse("guest:mobility", args=[mobility.pk])).content.decode()
+        'id="calls-title"' not in client.get(reverse("guest:mobility", args=[mobility.pk])).content.decode()
     )
 
 
@@ -213,3 +212,14 @@ def test_the_learner_s_page_reads_the_same_number_of_queries_with_more_calls(cal
         page = client.get(url).content.decode()
     assert "Appel 2" in page
     assert len(second) <= len(first)
+
+
+def test_an_erased_learner_is_no_longer_told_and_their_e_mail_goes(call, centre_a, referent_a):
+    from mobility.privacy.erasure import learner_erase
+
+    learner = _learner(centre_a, email="efface@apprentis.example")
+    publishing.call_tell_learners(call=call, acting_user=referent_a)
+    learner_erase(learner=learner, acting_user=referent_a)
+    assert not OutboundEmail.objects.filter(to="efface@apprentis.example").exists()
+    assert selectors.call_eligible_learners(call=call) == []
+    assert publishing.call_tell_learners(call=call, acting_user=referent_a).told == 0

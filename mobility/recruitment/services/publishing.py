@@ -47,9 +47,7 @@ def call_tell_learners(*, call: Call, acting_user: User, request: Any = None) ->
                 result.unreachable.append(learner)
                 continue
             language = learner.preferred_language or settings.LANGUAGE_CODE
-            CallNotice.objects.create(
-                call=locked, learner=learner, email=learner.email, language=language, told_by=acting_user
-            )
+            CallNotice.objects.create(call=locked, learner=learner, language=language, told_by=acting_user)
             title, _description = locked.text(language)
             email_queue(
                 kind="call_published",
