@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mobility.evaluations.models import CEFR_SKILLS
@@ -235,10 +236,11 @@ def call_tell_learners(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error_messages(request, exc)
         return redirect("mobility:call-detail", pk=call.pk)
+    told = ngettext("%(n)s learner told by e-mail.", "%(n)s learners told by e-mail.", result.told)
+    already = ngettext("%(n)s had been told already.", "%(n)s had been told already.", result.already)
     messages.success(
         request,
-        _("%(told)s learners told by e-mail; %(already)s had been told already.")
-        % {"told": result.told, "already": result.already},
+        told % {"n": result.told} + (" " + already % {"n": result.already} if result.already else ""),
     )
     if result.unreachable:
         messages.warning(
