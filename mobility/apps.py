@@ -23,6 +23,8 @@ class MobilityConfig(AppConfig):
         from mobility.privacy.holders import holder_register
         from mobility.quality import panels as quality_panels  # noqa: F401  (end-of-stay reports)
         from mobility.quality import reporting as quality_reporting  # noqa: F401  (in the activity report)
+        from mobility.recruitment import panels as recruitment_panels  # noqa: F401  (open calls, learner space)
+        from mobility.recruitment import pdf as recruitment_pdf  # noqa: F401  (the selection report, an export job)
         from mobility.recruitment.privacy import APPLICATIONS
         from mobility.recruitment.services import applying
         from mobility.site import checks  # noqa: F401  (check --deploy: SITE_URL)

@@ -105,6 +105,7 @@ class ExportKind(models.TextChoices):
     REPORT = "report", _("Activity report")
     ERASMUS = "erasmus", _("Erasmus+ Beneficiary Module file")
     EMERGENCY = "emergency_sheet", _("Emergency sheet (who is abroad)")
+    SELECTION = "selection_report", _("Selection report of a call")
 
 
 class ExportStatus(models.TextChoices):

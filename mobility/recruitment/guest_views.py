@@ -4,6 +4,7 @@ for a session on first use (never left in the address bar)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mobility.guests.services.sessions import guest_from_request
 from mobility.recruitment import forms, selectors
-from mobility.recruitment.models import Application, ApplicationStatus, TokenRole
+from mobility.recruitment.models import Application, ApplicationStatus, Call, TokenRole
 from mobility.recruitment.services import applying, selection
 from partners.pages import errors_to_form
 
@@ -38,6 +40,37 @@ def _hold(request: HttpRequest, application: Application, role: str) -> None:
     request.session[SESSION_KEY] = {"application": application.pk, "role": role}
 
 
+def _learner_identity(request: HttpRequest, call: Call) -> dict[str, Any]:
+    """The identity of a learner who came from their learner space (``?as=learner``) and whose centre
+    the call is for: the form is prefilled from their record, nothing is saved until they send it."""
+    if request.GET.get("as") != "learner":
+        return {}
+    guest = guest_from_request(request)
+    learners = [g.learner for g in (guest.grants.values() if guest else ()) if g.learner is not None]
+    learner = next((x for x in learners if x.centre_id in call.centre_ids), None)
+    if learner is None:
+        return {}
+    contact = learner.employer_contact
+    return {
+        "first_name": learner.first_name,
+        "last_name": learner.last_name,
+        "date_of_birth": learner.date_of_birth,
+        "email": learner.email,
+        "phone": learner.phone,
+        "national_id": learner.national_id,
+        "trade": learner.trade,
+        "training_year": learner.training_year,
+        "eqf_level": learner.qualification.eqf_level if learner.qualification_id else None,
+        "centre": learner.centre_id,
+        "is_apprentice": learner.employer_id is not None,
+        "employer_name": learner.employer.display_name if learner.employer_id else "",
+        "employer_contact_name": contact.full_name if contact else "",
+        "employer_email": contact.email if contact else "",
+        "guardian_name": learner.guardian_name,
+        "guardian_email": learner.guardian_email,
+    }
+
+
 @require_safe
 def call_public(request: HttpRequest, key: str) -> HttpResponse:
     call = selectors.call_get_public(key=key)
@@ -50,7 +83,7 @@ def call_public(request: HttpRequest, key: str) -> HttpResponse:
             "title": title,
             "description": description,
             "accepting": call.is_accepting(timezone.localdate()),
-            "form": forms.StartForm(call=call),
+            "form": forms.StartForm(call=call, initial=_learner_identity(request, call)),
         },
     )
 
@@ -125,21 +158,38 @@ def application_page(request: HttpRequest) -> HttpResponse:
     return _page(request, application)
 
 
+def _applicant_act(
+    request: HttpRequest,
+    application: Application,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    on_error: Callable[[ValidationError], None] | None = None,
+) -> HttpResponse:
+    """The candidate's form: ``act(cleaned_data)`` done at once or not at all; back to the
+    application, or the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            (on_error or (lambda e: errors_to_form(form, e)))(exc)
+        else:
+            messages.success(request, done)
+            return redirect("recruitment:application")
+    return _page(request, application, status=400, **{form_name: form})
+
+
 @require_POST
 def application_verify(request: HttpRequest) -> HttpResponse:
     application = _applicant(request)
     if application is None:
         return redirect("recruitment:lost")
-    form = forms.CodeForm(request.POST)
-    if form.is_valid():
-        try:
-            applying.email_code_verify(application=application, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Your e-mail address is confirmed."))
-            return redirect("recruitment:application")
-    return _page(request, application, code_form=form, status=400)
+    return _applicant_act(
+        request, application, forms.CodeForm(request.POST), "code_form",
+        lambda data: applying.email_code_verify(application=application, code=data["code"]),
+        _("Your e-mail address is confirmed."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -201,25 +251,22 @@ def application_upload(request: HttpRequest) -> HttpResponse:
     if application is None:
         return redirect("recruitment:lost")
     form = forms.UploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            applying.application_file_upload(
-                application=application,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                request=request,
-            )
-        except ValidationError as exc:
-            messages_ = (
-                [m for msgs in exc.message_dict.values() for m in msgs]
-                if hasattr(exc, "error_dict")
-                else exc.messages
-            )
-            form.add_error("file", messages_)
-        else:
-            messages.success(request, _("File added."))
-            return redirect("recruitment:application")
-    return _page(request, application, upload_form=form, status=400)
+
+    def on_error(exc: ValidationError) -> None:  # every problem of a file is said beside the file
+        form.add_error(
+            "file",
+            [m for msgs in exc.message_dict.values() for m in msgs]
+            if hasattr(exc, "error_dict")
+            else exc.messages,
+        )
+
+    return _applicant_act(
+        request, application, form, "upload_form",
+        lambda data: applying.application_file_upload(
+            application=application, kind=data["kind"], upload=data["file"], request=request
+        ),
+        _("File added."), on_error=on_error,
+    )  # fmt: skip
 
 
 @require_POST
@@ -227,18 +274,11 @@ def application_appeal(request: HttpRequest) -> HttpResponse:
     application = _applicant(request)
     if application is None:
         return redirect("recruitment:lost")
-    form = forms.AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            selection.appeal_record(
-                application=application, text=form.cleaned_data["appeal_text"], request=request
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Your appeal is recorded."))
-            return redirect("recruitment:application")
-    return _page(request, application, appeal_form=form, status=400)
+    return _applicant_act(
+        request, application, forms.AppealForm(request.POST), "appeal_form",
+        lambda data: selection.appeal_record(application=application, text=data["appeal_text"], request=request),
+        _("Your appeal is recorded."),
+    )  # fmt: skip
 
 
 @require_safe

@@ -397,3 +397,23 @@ class ApplicationLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} → {self.application_id}"
+
+
+class CallNotice(models.Model):
+    """An open call told to one eligible learner of its centres, by e-mail: once per call and learner.
+    The address is the outbox's to keep (and the erasure's to delete), not this record's."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="notices")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="call_notices")
+    language = models.CharField(_("language"), max_length=10)
+    told_at = models.DateTimeField(_("told at"), auto_now_add=True)
+    told_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("call told to a learner")
+        verbose_name_plural = _("calls told to learners")
+        ordering = ["call", "told_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "learner"], name="call_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} → {self.learner_id}"

@@ -121,3 +121,66 @@ def application_get_for_guest(*, pk: int) -> Application:
     if application is None:
         raise Http404
     return application
+
+
+# --- Publishing to the centres' learners -----------------------------------------------------------
+def _reference_day(call: Call) -> Any:
+    """The day ages are counted on, as in the selection: the first place's start, else the closing date."""
+    return min((p.start for p in call.places.all()), default=call.closes_on)
+
+
+def learner_is_eligible(call: Call, learner: Any) -> bool:
+    """Trade, year of training, minimum age and EQF level of the call, read from the learner's record
+    (a criterion the record cannot answer, such as an unknown date of birth, is not met)."""
+    trades = [t.strip().lower() for t in call.eligible_trades.split(",") if t.strip()]
+    if trades and (learner.trade or "").strip().lower() not in trades:
+        return False
+    years = [int(y) for y in call.eligible_years.split(",") if y.strip().isdigit()]
+    if years and learner.training_year not in years:
+        return False
+    if call.min_age:
+        born, day = learner.date_of_birth, _reference_day(call)
+        if (
+            born is None
+            or day.year - born.year - ((day.month, day.day) < (born.month, born.day)) < call.min_age
+        ):
+            return False
+    level = learner.qualification.eqf_level if learner.qualification_id else None
+    return not (call.min_eqf_level and (level or 0) < call.min_eqf_level)
+
+
+def call_eligible_learners(*, call: Call) -> list[Any]:
+    """The learners of the call's centres who meet its eligibility (the call read through the user's
+    scope first: ``call_get_for_user``)."""
+    from mobility.catalogue.models import ParticipantKind
+    from mobility.learners.models import Learner
+
+    learners = (
+        Learner.objects.filter(
+            centre_id__in=call.centre_ids, kind=ParticipantKind.LEARNER, anonymised_at__isnull=True
+        )
+        .select_related("qualification")
+        .order_by("last_name", "first_name", "id")
+    )
+    return [learner for learner in learners if learner_is_eligible(call, learner)]
+
+
+def call_notices(*, call: Call) -> QuerySet[Any]:
+    from mobility.recruitment.models import CallNotice
+
+    return CallNotice.objects.filter(call=call).order_by("told_at", "id")
+
+
+def open_calls_for_learner(*, learner: Any, day: Any) -> list[Call]:
+    """The open calls of the learner's centre, accepting applications on ``day``, the learner is
+    eligible for (drafts, closed and decided calls are never shown). A fixed number of queries."""
+    shared = Call.other_centres.through.objects.filter(
+        call_id=OuterRef("pk"), organisation_id=learner.centre_id
+    )
+    calls = (
+        Call.objects.filter(Q(centre_id=learner.centre_id) | Exists(shared))
+        .filter(status=CallStatus.OPEN, opens_on__lte=day, closes_on__gte=day)
+        .prefetch_related("places", "other_centres")
+        .order_by("closes_on", "id")
+    )
+    return [call for call in calls if learner_is_eligible(call, learner)]

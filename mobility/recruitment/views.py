@@ -3,11 +3,15 @@ scores and decision, allocation, appeals, the step to a mobility or a group, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mobility.evaluations.models import CEFR_SKILLS
@@ -17,7 +21,7 @@ from mobility.recruitment import forms, reports, selectors
 from mobility.recruitment.history import application_history, describe
 from mobility.recruitment.models import ApplicationStatus, CallStatus
 from mobility.recruitment.services import calls as call_services
-from mobility.recruitment.services import enrolment, files, selection
+from mobility.recruitment.services import enrolment, files, publishing, selection
 from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
@@ -141,9 +145,24 @@ def _call_page(
             "transitions": [(s, CallStatus(s).label) for s in call_services.CALL_TRANSITIONS[call.status]],
             "tie_break": _(selection.TIE_BREAK),
             "public_url": request.build_absolute_uri(f"/apply/{call.public_key}/"),
+            "learners": _learners_told(call),
         },
         status=status,
     )
+
+
+def _learners_told(call: object) -> dict[str, object]:
+    """Who of the centres' eligible learners was told of the call, when, and who cannot be reached."""
+    notices = list(selectors.call_notices(call=call).values_list("learner_id", "told_at"))
+    told = {learner_id for learner_id, _at in notices}
+    eligible = selectors.call_eligible_learners(call=call) if call.status == CallStatus.OPEN else []
+    waiting = [learner for learner in eligible if learner.pk not in told]
+    return {
+        "told": len(notices),
+        "last_told_at": max((at for _id, at in notices), default=None),
+        "to_tell": sum(1 for learner in waiting if learner.email),
+        "unreachable": [learner for learner in waiting if not learner.email],
+    }
 
 
 @staff_required
@@ -204,6 +223,31 @@ def call_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _error_messages(request, exc)
     else:
         messages.success(request, _("Call status changed."))
+    return redirect("mobility:call-detail", pk=call.pk)
+
+
+@staff_required
+@require_POST
+def call_tell_learners(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    require_manage(request, call.centre_id)
+    try:
+        result = publishing.call_tell_learners(call=call, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:call-detail", pk=call.pk)
+    told = ngettext("%(n)s learner told by e-mail.", "%(n)s learners told by e-mail.", result.told)
+    already = ngettext("%(n)s had been told already.", "%(n)s had been told already.", result.already)
+    messages.success(
+        request,
+        told % {"n": result.told} + (" " + already % {"n": result.already} if result.already else ""),
+    )
+    if result.unreachable:
+        messages.warning(
+            request,
+            _("Not reachable (no e-mail address): %(names)s.")
+            % {"names": ", ".join(learner.full_name for learner in result.unreachable)},
+        )
     return redirect("mobility:call-detail", pk=call.pk)
 
 
@@ -278,6 +322,31 @@ def call_report_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
+@staff_required
+@require_POST
+def call_report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The selection report as a PDF: an export job a worker renders, downloaded from the export's page."""
+    from mobility.data.exports.jobs import export_job_request
+    from mobility.data.models import ExportKind, FileFormat
+
+    call = selectors.call_get_for_user(user=request.user, pk=pk)
+    if not get_access(request.user).can("export_data", call.centre_id):
+        raise PermissionDenied
+    try:
+        job = export_job_request(
+            user=request.user,
+            kind=ExportKind.SELECTION,
+            file_format=FileFormat.PDF,
+            params={"call_id": call.pk, "centre": call.centre_id},
+            scope_label=_("Selection report: %(title)s") % {"title": call.title},
+            request=request,
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("mobility:call-report", pk=call.pk)
+    return redirect("data:export-detail", pk=job.pk)
+
+
 # --- One application ------------------------------------------------------------------------------
 def _application_page(
     request: AuthenticatedRequest,
@@ -318,75 +387,74 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _application_page(request, selectors.application_get_for_user(user=request.user, pk=pk))
 
 
-@staff_required
-@require_POST
-def application_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _application_act(
+    request: AuthenticatedRequest,
+    pk: int,
+    *,
+    form_class: Any,
+    form_name: str,
+    act: Callable[[Any, dict[str, Any]], object],
+    done: str,
+    with_application: bool = True,
+) -> HttpResponse:
+    """A referent's form on an application: scoped and checked, ``act(application, cleaned_data)``
+    done at once or not at all; back to the page, or the page again with the form's errors."""
     application = selectors.application_get_for_user(user=request.user, pk=pk)
     require_manage(request, application.centre_id)
-    form = forms.ScoreForm(request.POST, application=application)
+    form = form_class(request.POST, **({"application": application} if with_application else {}))
     if form.is_valid():
         try:
-            selection.score_record(
-                application=application,
-                criterion=form.cleaned_data["criterion"],
-                points=form.cleaned_data["points"],
-                comment=form.cleaned_data["comment"],
-                acting_user=request.user,
-                request=request,
-            )
+            act(application, form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("Score saved."))
+            messages.success(request, done)
             return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, score_form=form, status=400)
+    return _application_page(request, application, status=400, **{form_name: form})
+
+
+@staff_required
+@require_POST
+def application_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.score_record(
+            application=application, criterion=data["criterion"], points=data["points"],
+            comment=data["comment"], acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.ScoreForm, form_name="score_form", act=act, done=_("Score saved.")
+    )
 
 
 @staff_required
 @require_POST
 def application_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for_user(user=request.user, pk=pk)
-    require_manage(request, application.centre_id)
-    form = forms.DecisionForm(request.POST, application=application)
-    if form.is_valid():
-        try:
-            selection.application_decide(
-                application=application,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                place=form.cleaned_data["place"],
-                acting_user=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Decision recorded; the candidate is told by e-mail."))
-            return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, decision_form=form, status=400)
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.application_decide(
+            application=application, status=data["status"], reason=data["reason"], place=data["place"],
+            acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.DecisionForm, form_name="decision_form", act=act,
+        done=_("Decision recorded; the candidate is told by e-mail."),
+    )  # fmt: skip
 
 
 @staff_required
 @require_POST
 def application_appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_for_user(user=request.user, pk=pk)
-    require_manage(request, application.centre_id)
-    form = forms.AppealDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            selection.appeal_decide(
-                application=application,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["appeal_reason"],
-                acting_user=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Appeal decided."))
-            return redirect("mobility:application-detail", pk=application.pk)
-    return _application_page(request, application, appeal_form=form, status=400)
+    def act(application: Any, data: dict[str, Any]) -> object:
+        return selection.appeal_decide(
+            application=application, outcome=data["outcome"], reason=data["appeal_reason"],
+            acting_user=request.user, request=request,
+        )  # fmt: skip
+
+    return _application_act(
+        request, pk, form_class=forms.AppealDecisionForm, form_name="appeal_form", act=act,
+        done=_("Appeal decided."), with_application=False,
+    )  # fmt: skip
 
 
 @staff_required

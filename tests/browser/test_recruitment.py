@@ -136,3 +136,44 @@ def test_apply_on_a_phone_agree_score_select_and_plan(browser: Browser, site, ce
     ):
         page.goto(f"{site.url}{path}")
         screenshot(page, f"recruitment/staff-{name}")
+
+
+def test_an_open_call_reaches_the_learner_s_space_and_the_referent_tells_them(
+    browser: Browser, site, centre_a, referent_a
+):
+    from mobility.guests.models import GuestRole
+    from mobility.mobilities.models import MobilityStatus
+
+    from .support import assert_accessible, personal_link
+
+    host = factories.HostCompanyFactory(name="Panadería Sol", city="Valencia", country="ES")
+    call = _call(centre_a, referent_a, host)
+    learner = factories.LearnerFactory(
+        centre=centre_a, first_name="Inès", last_name="Roux", email="ines.roux@apprentis.example"
+    )
+    factories.LearnerFactory(centre=centre_a, first_name="Hugo", last_name="Sansadresse", email="")
+    mobility = factories.MobilityFactory(participant=learner, status=MobilityStatus.CONFIRMED)
+
+    # The referent tells the eligible learners from the call's page.
+    context = browser.new_context()
+    log_in(context, site, referent_a, "fr")
+    page = context.new_page()
+    page.goto(f"{site.url}/calls/{call.pk}/")
+    page.get_by_role("button", name="Prévenir les apprenants éligibles").click()
+    expect(page.get_by_text("1 apprenant prévenu par e-mail.")).to_be_visible()
+    expect(page.get_by_text("Hugo Sansadresse").first).to_be_visible()
+    assert_accessible(page, "call page, learners told")
+    screenshot(page, "recruitment/call-learners-told")
+
+    # The learner, on a phone, in their learner space.
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-FR").new_page()
+    phone.goto(personal_link(mobility=mobility, role=GuestRole.LEARNER, referent=referent_a))
+    assert phone.url.endswith(f"/guest/{mobility.pk}/"), phone.url
+    expect(phone.get_by_role("heading", name="Appels à candidatures ouverts pour vous")).to_be_visible()
+    assert not horizontal_overflow(phone), horizontal_overflow(phone)
+    screenshot(phone, "recruitment/learner-space-calls-phone")
+    phone.get_by_role("link", name="Boulangers à Valence").click()
+    expect(phone.get_by_label("Prénom(s)")).to_have_value("Inès")
+    expect(phone.get_by_label("Nom", exact=True)).to_have_value("Roux")
+    expect(phone.get_by_label("E-mail", exact=True)).to_have_value("ines.roux@apprentis.example")
+    screenshot(phone, "recruitment/public-call-prefilled-phone")

@@ -52,6 +52,7 @@ def _file_name(job: ExportJob) -> str:
         ExportKind.REPORT: "activity-report",
         ExportKind.ERASMUS: "erasmus-beneficiary-module",
         ExportKind.EMERGENCY: "emergency-sheet",
+        ExportKind.SELECTION: "selection-report",
     }.get(job.kind, "export")
     return f"{base}-{stamp}.{job.file_format}"
 
