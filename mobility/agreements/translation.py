@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from mobility.agreements.models import LearningAgreement
@@ -70,7 +72,7 @@ class Translation:
     language: str
     parts: list[Part] = field(default_factory=list)
     outcome_parts: list[tuple[Any, Part]] = field(default_factory=list)
-    updated_at: str = ""
+    updated_at: datetime | None = None
     updated_by: str = ""
     exists: bool = False
 
@@ -102,7 +104,7 @@ def translation_of(*, agreement: LearningAgreement, language: str) -> Translatio
     sources = entry.get("source") if isinstance(entry.get("source"), dict) else None
     result = Translation(
         language=code,
-        updated_at=str(entry.get("updated_at") or ""),
+        updated_at=parse_datetime(str(entry.get("updated_at") or "")),
         updated_by=str(entry.get("updated_by") or ""),
         exists=bool(entry),
     )
