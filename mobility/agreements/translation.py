@@ -151,8 +151,9 @@ class LanguageState:
 def translation_states(*, agreement: LearningAgreement) -> list[LanguageState]:
     """The languages the agreement is translated into, each up to date or outdated."""
     states = []
+    own = base_language(agreement.language)
     for code, name in translation_languages():
-        if code not in (agreement.translations or {}):
+        if code == own or code not in (agreement.translations or {}):
             continue
         found = translation_of(agreement=agreement, language=code)
         states.append(LanguageState(code, name, found.outdated, found.complete))

@@ -181,6 +181,9 @@ def agreement_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "next_version": (current.version + 1) if current is not None else 1,
             "realistic_count": guidance.realistic_outcome_count(mobility.duration_days),
+            "translated_into": [s.name for s in translation.translation_states(agreement=current)]
+            if current is not None
+            else [],
         },
         status=status,
     )

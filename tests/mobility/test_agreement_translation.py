@@ -234,3 +234,38 @@ def test_the_signed_agreement_pdf_keeps_the_original_texts(referent_a, written):
     assert data["objectives"] == "Travailler en boulangerie espagnole"
     assert data["tasks"] == "Pétrissage\nFaçonnage"
 
+
+
+def test_the_edit_page_warns_that_a_change_outdates_the_translation(client_of, referent_a, written):
+    _translate(written, referent_a, objectives="Trabajar")
+    page = client_of(referent_a).get(f"/mobilities/{written.mobility_id}/agreement/").content.decode()
+    assert "This version is translated (Spanish)" in page
+
+
+def test_the_page_costs_the_same_with_more_outcomes_and_a_translation(client_of, referent_a, written):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(referent_a)
+    url = f"/agreements/{written.pk}/translation/?language=es"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    services.agreement_save(
+        mobility=written.mobility,
+        data={},
+        outcomes=[{"description": f"Acquis {n}"} for n in range(8)],
+        units=None,
+        acting_user=referent_a,
+    )
+    services.agreement_translation_save(
+        agreement=written,
+        language="es",
+        texts={"objectives": "Trabajar"},
+        outcomes=[f"Resultado {n}" for n in range(8)],
+        acting_user=referent_a,
+    )
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert "Resultado 7" in response.content.decode()
+    assert len(after) <= len(before)
