@@ -74,8 +74,10 @@ def test_a_referent_translates_into_german_and_the_tutor_reads_it(
     browser: Browser, live_server, placement, referent_a, tmp_path
 ):
     def mine(msgid: str, **values) -> str:
-        return translated(msgid, referent_a.preferred_language) % values if values else translated(
-            msgid, referent_a.preferred_language
+        return (
+            translated(msgid, referent_a.preferred_language) % values
+            if values
+            else translated(msgid, referent_a.preferred_language)
         )
 
     def label(name: str) -> str:
@@ -85,11 +87,15 @@ def test_a_referent_translates_into_german_and_the_tutor_reads_it(
     staff = Client()
     staff.force_login(referent_a)
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    desk.add_cookies([{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}])
+    desk.add_cookies(
+        [{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page = desk.new_page()
     page.goto(f"{live_server.url}/mobilities/{placement.pk}/")
     german = mine("German")
-    page.get_by_role("link", name=mine("Translate for the host tutor (%(language)s)", language=german)).click()
+    page.get_by_role(
+        "link", name=mine("Translate for the host tutor (%(language)s)", language=german)
+    ).click()
     # the host tutor's language is offered first; each original sits beside its box
     expect(page.get_by_label(mine("Language of the translation"))).to_have_value("de")
     expect(page.get_by_text("Découvrir la boulangerie allemande")).to_be_visible()

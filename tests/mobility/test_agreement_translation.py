@@ -71,7 +71,10 @@ def test_a_referent_saves_the_spanish_translation_audited_and_in_the_history(cli
     written.refresh_from_db()
     entry = written.translations["es"]
     assert entry["objectives"] == "Trabajar en una panadería española"
-    assert entry["outcomes"] == ["Elabora una masa fermentada según la ficha técnica", "Forma barras regulares"]
+    assert entry["outcomes"] == [
+        "Elabora una masa fermentada según la ficha técnica",
+        "Forma barras regulares",
+    ]
     assert entry["source"]["objectives"] == translation.fingerprint("Travailler en boulangerie espagnole")
     audit = AuditEntry.objects.get(action="agreement.translate")
     assert audit.actor == referent_a and audit.data["language"] == "es" and audit.data["version"] == 1
@@ -233,7 +236,6 @@ def test_the_signed_agreement_pdf_keeps_the_original_texts(referent_a, written):
     data = pdf_context.learning_agreement_context(agreement=agreement, language="es")
     assert data["objectives"] == "Travailler en boulangerie espagnole"
     assert data["tasks"] == "Pétrissage\nFaçonnage"
-
 
 
 def test_the_edit_page_warns_that_a_change_outdates_the_translation(client_of, referent_a, written):

@@ -65,7 +65,9 @@ def test_the_demo_has_agreements_translated_for_german_or_spanish_tutors(one_sma
     partners_demo.seed(context)
     demo.seed(context)
     translated = [
-        a for a in LearningAgreement.objects.prefetch_related("outcomes") if {"de", "es"} & set(a.translations)
+        a
+        for a in LearningAgreement.objects.prefetch_related("outcomes")
+        if {"de", "es"} & set(a.translations)
     ]
     assert translated
     for agreement in translated:
