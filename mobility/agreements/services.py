@@ -76,6 +76,47 @@ def _agreement_changes(
     return False
 
 
+def _translations_checked(given: Any) -> dict[str, Any]:
+    """Translations sent whole (the API): one of the platform's languages each, texts under the ceiling."""
+    if given in (None, ""):
+        return {}
+    message = _("Give the translations as an object: a language code, then its texts.")
+    if not isinstance(given, dict):
+        raise ValidationError({"translations": message})
+    languages = dict(translation.translation_languages())
+    for code, entry in given.items():
+        if code not in languages or not isinstance(entry, dict):
+            raise ValidationError({"translations": message})
+        for name, text in entry.items():
+            texts = text if name == "outcomes" and isinstance(text, list) else [text]
+            for one in texts:
+                if name == "source":
+                    continue
+                if not isinstance(one, str):
+                    raise ValidationError({"translations": message})
+                too_long = text_too_long(f"{_('translations')} ({code}, {name})", one)
+                if too_long:
+                    raise ValidationError({"translations": too_long})
+    return given
+
+
+def _translations_stamped(agreement: LearningAgreement) -> bool:
+    """Translations sent without saying what they were made from are taken as made from the text as
+    saved now (later edits then mark them outdated). Whether any was stamped."""
+    stamped = False
+    for entry in (agreement.translations or {}).values():
+        if isinstance(entry, dict) and not isinstance(entry.get("source"), dict):
+            entry["source"] = {
+                **{
+                    name: translation.fingerprint(getattr(agreement, name))
+                    for name in translation.TRANSLATED_FIELDS
+                },
+                "outcomes": [translation.fingerprint(o.description) for o in agreement.outcomes.all()],
+            }
+            stamped = True
+    return stamped
+
+
 def agreement_save(
     *,
     mobility: Mobility,
@@ -88,6 +129,8 @@ def agreement_save(
     """Writes the learning agreement. Once anyone has signed, a change makes a new version."""
     require_capability(acting_user, Capability.MANAGE_LEARNERS, mobility.centre_id)
     values = {k: v for k, v in data.items() if k in AGREEMENT_FIELDS}
+    if "translations" in values:
+        values["translations"] = _translations_checked(values["translations"])
     with transaction.atomic():
         Mobility.objects.select_for_update().filter(pk=mobility.pk).first()
         current = mobility.agreements.order_by("-version").first()
@@ -148,6 +191,8 @@ def agreement_save(
                     for o in current.outcomes.all()
                 ]
             )
+        if "translations" in values and _translations_stamped(agreement):
+            agreement.save(update_fields=["translations", "updated_at"])
         audit_record(
             action="agreement.new_version" if new_version else "agreement.update",
             actor=acting_user,

@@ -108,6 +108,7 @@ def test_a_referent_translates_into_german_and_the_tutor_reads_it(
         mine("The translation into %(language)s has been saved.", language=german)
     )
     expect(page.locator("#agreement")).to_contain_text(mine("up to date"))
+    page.locator("#agreement").screenshot(path=tmp_path / "mobility-agreement.png")
     desk.close()
 
     guests.access_link_invite(mobility=placement, role=GuestRole.TUTOR, acting_user=referent_a)

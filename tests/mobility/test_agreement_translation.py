@@ -271,3 +271,45 @@ def test_the_page_costs_the_same_with_more_outcomes_and_a_translation(client_of,
         response = client.get(url)
     assert "Resultado 7" in response.content.decode()
     assert len(after) <= len(before)
+
+
+def test_translations_sent_whole_are_held_to_the_ceiling_and_dated_from_the_text_saved(
+    referent_a, written, settings
+):
+    """The API writes the agreement's fields as they are, translations included."""
+    settings.TEXT_MAX_CHARS = 40
+    with pytest.raises(ValidationError) as caught:
+        services.agreement_save(
+            mobility=written.mobility,
+            data={"translations": {"de": {"objectives": "x" * 41}}},
+            outcomes=None,
+            units=None,
+            acting_user=referent_a,
+        )
+    assert "at most 40 characters" in caught.value.message_dict["translations"][0]
+    with pytest.raises(ValidationError):
+        services.agreement_save(
+            mobility=written.mobility,
+            data={"translations": {"xx": {"objectives": "Texte"}}},
+            outcomes=None,
+            units=None,
+            acting_user=referent_a,
+        )
+    services.agreement_save(
+        mobility=written.mobility,
+        data={"translations": {"de": {"objectives": "Arbeiten", "outcomes": ["Einen Teig kneten"]}}},
+        outcomes=None,
+        units=None,
+        acting_user=referent_a,
+    )
+    services.agreement_save(
+        mobility=written.mobility,
+        data={"objectives": "Travailler en boulangerie artisanale"},
+        outcomes=None,
+        units=None,
+        acting_user=referent_a,
+    )
+    agreement = LearningAgreement.objects.get(pk=written.pk)
+    found = translation.translation_of(agreement=agreement, language="de")
+    assert [p.key for p in found.all_parts if p.outdated] == ["objectives"]
+    assert found.outcome_parts[0][1].current == "Einen Teig kneten"
