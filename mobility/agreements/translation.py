@@ -181,6 +181,9 @@ class AgreementText:
     original_language: str
     translated: bool
     outdated: bool = False
+    #: the language each text is shown in (a text left as written keeps the original's), for ``lang``
+    langs: dict[str, str] = field(default_factory=dict)
+    outcome_langs: dict[int, str] = field(default_factory=dict)
 
     @property
     def objectives(self) -> str:
@@ -199,18 +202,26 @@ def agreement_text(*, agreement: LearningAgreement, language: str) -> AgreementT
     originals = {name: getattr(agreement, name) or "" for name in TRANSLATED_FIELDS}
     outcomes = {o.pk: o.description for o in agreement.outcomes.all()}
     if not code or code == own or code not in (agreement.translations or {}):
-        return AgreementText(originals, outcomes, agreement.language, agreement.language, False)
+        return AgreementText(
+            originals,
+            outcomes,
+            agreement.language,
+            agreement.language,
+            False,
+            langs=dict.fromkeys(originals, agreement.language),
+            outcome_langs=dict.fromkeys(outcomes, agreement.language),
+        )
     found = translation_of(agreement=agreement, language=code)
-    texts = {p.key: p.current or p.original for p in found.parts}
-    shown = {o.pk: p.current or p.original for o, p in found.outcome_parts}
     translated = any(p.current for p in found.all_parts)
     return AgreementText(
-        texts,
-        shown,
+        {p.key: p.current or p.original for p in found.parts},
+        {o.pk: p.current or p.original for o, p in found.outcome_parts},
         code if translated else agreement.language,
         agreement.language,
         translated,
         found.outdated,
+        langs={p.key: code if p.current else agreement.language for p in found.parts},
+        outcome_langs={o.pk: code if p.current else agreement.language for o, p in found.outcome_parts},
     )
 
 

@@ -129,4 +129,26 @@ def test_a_referent_translates_into_german_and_the_tutor_reads_it(
     tutor.get_by_role("link", name=de("Show the original (%(language)s)") % {"language": french}).click()
     expect(tutor.get_by_text("Découvrir la boulangerie allemande")).to_be_visible()
     expect(tutor.get_by_text("Die deutsche Bäckerei entdecken")).to_have_count(0)
+
+    # The referent rewrites the objectives: their old translation is not shown as current any more.
+    services.agreement_save(
+        mobility=placement,
+        data={"objectives": "Découvrir une boulangerie de Fribourg"},
+        outcomes=None,
+        units=None,
+        acting_user=referent_a,
+    )
+    tutor.goto(f"{live_server.url}/guest/{placement.pk}/agreement/")
+    expect(tutor.get_by_text("Découvrir une boulangerie de Fribourg")).to_be_visible()
+    expect(tutor.get_by_text("Die deutsche Bäckerei entdecken")).to_have_count(0)
+    expect(tutor.get_by_text("Morgendliches Kneten")).to_be_visible()
+    expect(
+        tutor.get_by_text(
+            de(
+                "The agreement has been changed since it was translated: the changed parts are shown in their "
+                "original language until the training centre updates the translation."
+            )
+        )
+    ).to_be_visible()
+    tutor.screenshot(path=tmp_path / "tutor-outdated-360.png", full_page=True)
     phone.close()

@@ -92,6 +92,9 @@ def test_an_outdated_translation_is_never_shown_as_current(tutor_client, agreeme
     assert "Découvrir la boulangerie de Valence." in page
     assert "Descubrir la panadería española." not in page
     assert "Amasado" in page  # the part still current
+    # each text says its language, for screen readers and translation tools
+    assert '<p lang="fr">Découvrir la boulangerie de Valence.</p>' in page
+    assert '<p lang="es">Amasado</p>' in page
     assert (
         es(
             "The agreement has been changed since it was translated: the changed parts are shown in their "

@@ -248,7 +248,10 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             "agreement": current,
             "text": text,
-            "outcome_rows": [(o, text.outcomes.get(o.pk, o.description)) for o in current.outcomes.all()]
+            "outcome_rows": [
+                (o, text.outcomes.get(o.pk, o.description), text.outcome_langs.get(o.pk, current.language))
+                for o in current.outcomes.all()
+            ]
             if current and text
             else [],
             "signature": signature,
