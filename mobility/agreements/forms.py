@@ -117,8 +117,12 @@ class SignatureForm(forms.Form):
 class AgreementTranslationForm(forms.Form):
     """One box per text of the agreement that has an original, the original shown beside it."""
 
-    def __init__(self, *args: Any, found: Translation, **kwargs: Any) -> None:
+    #: the originals the boxes were drawn from (the service refuses a save made from older ones)
+    basis = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, found: Translation, basis: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["basis"].initial = basis
         self.rows: list[tuple[str, Part]] = []
         long_texts = {"objectives", "tasks", "assessment_method", "recognition_arrangements"}
         parts = [(p.key, p) for p in found.parts] + [(p.key, p) for _o, p in found.outcome_parts]

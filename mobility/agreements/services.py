@@ -289,6 +289,7 @@ def agreement_translation_save(
     texts: dict[str, str],
     outcomes: list[str],
     acting_user: User | None,
+    basis: str | None = None,
     request: HttpRequest | None = None,
 ) -> LearningAgreement:
     """Writes the agreement's texts in one of the platform's languages (not its own), each text under
@@ -311,6 +312,15 @@ def agreement_translation_save(
         if agreement.status == AgreementStatus.SUPERSEDED:
             raise ValidationError(
                 _("This version has been replaced by a newer one; translate the current version.")
+            )
+        if basis is not None and basis != translation.basis(agreement):
+            # the boxes were drawn from texts changed since: a translation must not be dated from these
+            raise ValidationError(
+                _(
+                    "The agreement was changed while you were translating it: check each box against "
+                    "the original as it now reads, then save again."
+                ),
+                code="changed",
             )
         errors: dict[str, str] = {}
         entry: dict[str, Any] = {}

@@ -38,6 +38,13 @@ def fingerprint(text: str | None) -> str:
     return hashlib.sha256((text or "").strip().encode()).hexdigest()[:16]
 
 
+def basis(agreement: LearningAgreement) -> str:
+    """A fingerprint of every original text at once: what a translation form was drawn from."""
+    texts = [getattr(agreement, name) or "" for name in TRANSLATED_FIELDS]
+    texts += [o.description for o in agreement.outcomes.all()]
+    return fingerprint("\x1f".join(texts))
+
+
 def base_language(code: str | None) -> str:
     return (code or "").split("-")[0].lower()
 

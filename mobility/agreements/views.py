@@ -244,7 +244,7 @@ def agreement_translate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     found = translation.translation_of(agreement=agreement, language=language)
     superseded = agreement.status == AgreementStatus.SUPERSEDED
-    form = AgreementTranslationForm(request.POST or None, found=found)
+    form = AgreementTranslationForm(request.POST or None, found=found, basis=translation.basis(agreement))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -254,10 +254,18 @@ def agreement_translate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     language=language,
                     texts=form.service_texts(),
                     outcomes=form.service_outcomes(),
+                    basis=form.cleaned_data.get("basis") or None,
                     acting_user=request.user,
                     request=request,
                 )
             except ValidationError as exc:
+                if getattr(exc, "code", None) == "changed":
+                    # drawn again from the texts as they now read, with what was typed kept
+                    form = AgreementTranslationForm(
+                        request.POST, found=found, basis=translation.basis(agreement)
+                    )
+                    form.data = form.data.copy()
+                    form.data["basis"] = translation.basis(agreement)
                 errors_to_form(form, exc)
             else:
                 messages.success(

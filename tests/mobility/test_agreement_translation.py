@@ -313,3 +313,31 @@ def test_translations_sent_whole_are_held_to_the_ceiling_and_dated_from_the_text
     found = translation.translation_of(agreement=agreement, language="de")
     assert [p.key for p in found.all_parts if p.outdated] == ["objectives"]
     assert found.outcome_parts[0][1].current == "Einen Teig kneten"
+
+
+def test_a_translation_typed_while_the_original_changed_is_refused_then_saved_once_checked(
+    client_of, referent_a, written
+):
+    import re
+
+    client = client_of(referent_a)
+    url = f"/agreements/{written.pk}/translation/"
+    form = client.get(f"{url}?language=es").content.decode()
+    basis = re.search(r'name="basis" value="([0-9a-f]+)"', form).group(1)
+    services.agreement_save(
+        mobility=written.mobility,
+        data={"objectives": "Travailler en boulangerie artisanale"},
+        outcomes=None,
+        units=None,
+        acting_user=referent_a,
+    )
+    response = client.post(url, {**SPANISH, "basis": basis})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The agreement was changed while you were translating it" in page
+    assert "Travailler en boulangerie artisanale" in page and "Trabajar en una panadería española" in page
+    written.refresh_from_db()
+    assert written.translations == {}
+    fresh = re.search(r'name="basis" value="([0-9a-f]+)"', page).group(1)
+    assert fresh != basis
+    assert client.post(url, {**SPANISH, "basis": fresh}).status_code == 302
