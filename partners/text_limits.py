@@ -36,14 +36,22 @@ def text_fields_too_long(instance: models.Model) -> dict[str, str]:
     for field in instance._meta.concrete_fields:
         if not isinstance(field, models.TextField) or f"{label}.{field.name}" in SYSTEM_FIELDS:
             continue
-        value = getattr(instance, field.attname)
-        if isinstance(value, str) and len(value) > limit:
-            errors[field.name] = _("%(field)s: at most %(limit)s characters (this one has %(length)s).") % {
-                "field": str(field.verbose_name).capitalize(),
-                "limit": f"{limit:,}".replace(",", " "),
-                "length": f"{len(value):,}".replace(",", " "),
-            }
+        message = text_too_long(str(field.verbose_name), getattr(instance, field.attname), limit)
+        if message:
+            errors[field.name] = message
     return errors
+
+
+def text_too_long(label: str, value: Any, limit: int | None = None) -> str | None:
+    """The message refusing ``value`` when it is over ``limit`` (the ceiling unless given), else None."""
+    limit = text_max_chars() if limit is None else limit
+    if not isinstance(value, str) or len(value) <= limit:
+        return None
+    return _("%(field)s: at most %(limit)s characters (this one has %(length)s).") % {
+        "field": label.capitalize(),
+        "limit": f"{limit:,}".replace(",", " "),
+        "length": f"{len(value):,}".replace(",", " "),
+    }
 
 
 def _check(sender: type[models.Model], instance: models.Model, raw: bool = False, **_kwargs: Any) -> None:

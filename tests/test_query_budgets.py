@@ -52,6 +52,8 @@ CEILINGS: dict[str, int] = {
     "mobility:group-detail": 24,
     "mobility:project-detail": 22,
     "mobility:timeline": 14,
+    # the agreement version with its outcomes, the mobility, the languages it is translated into
+    "mobility:agreement-translate": 8,
     "mobility:learner-list": LISTS,
     "mobility:mobility-list": 13,
     "mobility:group-list": LISTS,
@@ -141,6 +143,7 @@ def test_the_scope_holds_the_pages_the_issue_names():
         "mobility:learner-list",
         "mobility:mobility-list",
         "guest:mobility",
+        "mobility:agreement-translate",
         "api:learner-list",
         "api:mobility-list",
     ):

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django_countries import countries
 
 from mobility.agreements.models import LearningAgreement, OutcomeCategory, Party, SignatureMethod
+from mobility.agreements.translation import translated_text
 from mobility.evaluations.models import (
     CEFR_SKILLS,
     DIGCOMP_AREAS,
@@ -146,12 +147,16 @@ def _user_person(
     }
 
 
-def _texts_with_translations(base: str, translations: dict, key: str, languages: list[str]) -> Texts:
-    """A free text in each language: its translation when the agreement holds one, else as written."""
+def _texts_with_translations(agreement: LearningAgreement | None, key: str, languages: list[str]) -> Texts:
+    """A free text in each language: its translation when the agreement holds a current one (made from
+    the text as it now reads), else as written."""
+    base = getattr(agreement, key, "") if agreement is not None else ""
     texts: Texts = {}
     for code in languages:
-        translated = (translations.get(code) or {}).get(key) if isinstance(translations, dict) else None
-        texts[code] = translated if isinstance(translated, str) and translated.strip() else base
+        translated = (
+            translated_text(agreement=agreement, language=code, name=key) if agreement is not None else None
+        )
+        texts[code] = translated or base
     return texts
 
 
@@ -343,12 +348,7 @@ def certificate_content(
         "sending": sending,
         "host": host,
         "description": {
-            "objective": _texts_with_translations(
-                agreement.objectives if agreement else "",
-                agreement.translations if agreement else {},
-                "objectives",
-                languages,
-            ),
+            "objective": _texts_with_translations(agreement, "objectives", languages),
             "activity": in_languages(languages, lambda: activity.label_in(translation.get_language())),
             "is_erasmus": activity.is_erasmus,
             "participant_kind": activity.participant_kind,
@@ -440,12 +440,9 @@ def learning_agreement_context(*, agreement: LearningAgreement, language: str) -
         "qualification": _qualification(mobility),
         "hours_per_week": agreement.hours_per_week,
         "working_schedule": agreement.working_schedule,
-        "objectives": _texts_with_translations(
-            agreement.objectives, agreement.translations, "objectives", languages
-        )[language],
-        "tasks": _texts_with_translations(agreement.tasks, agreement.translations, "tasks", languages)[
-            language
-        ],
+        # the texts as the parties sign them: a translation helps to read, the original prevails
+        "objectives": agreement.objectives,
+        "tasks": agreement.tasks,
         "units": units,
         "outcomes": outcomes_by_category,
         "assessor": agreement.assessor,

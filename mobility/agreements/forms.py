@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mobility.agreements.models import AGREEMENT_FIELDS, LearningAgreement, OutcomeCategory, SignatureMethod
+from mobility.agreements.translation import Part, Translation
 from mobility.learners.models import Unit
 from mobility.mobilities.models import Mobility
 from mobility.site.forms import language_choices
@@ -108,3 +109,45 @@ class SignatureForm(forms.Form):
                 "scan", _("Upload the signed scan when the agreement was signed outside the platform.")
             )
         return data
+
+
+# --- Translation ------------------------------------------------------------------------------
+
+
+class AgreementTranslationForm(forms.Form):
+    """One box per text of the agreement that has an original, the original shown beside it."""
+
+    #: the originals the boxes were drawn from (the service refuses a save made from older ones)
+    basis = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, found: Translation, basis: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].initial = basis
+        self.rows: list[tuple[str, Part]] = []
+        long_texts = {"objectives", "tasks", "assessment_method", "recognition_arrangements"}
+        parts = [(p.key, p) for p in found.parts] + [(p.key, p) for _o, p in found.outcome_parts]
+        for key, part in parts:
+            if not part.original.strip():
+                continue
+            attrs = {"lang": found.language, "aria-describedby": f"original-{key}"}
+            widget = (
+                forms.Textarea(attrs={"rows": 4 if key in long_texts else 2, **attrs})
+                if key in long_texts or key.startswith("outcome_")
+                else forms.TextInput(attrs=attrs)
+            )
+            self.fields[key] = forms.CharField(
+                label=part.label, required=False, initial=part.text, widget=widget, strip=True
+            )
+            self.rows.append((key, part))
+        self.outcome_count = len(found.outcome_parts)
+
+    def bound_rows(self) -> list[tuple[forms.BoundField, Part]]:
+        return [(self[key], part) for key, part in self.rows]
+
+    def service_texts(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data.get(key) or "" for key, _p in self.rows if not key.startswith("outcome_")
+        }
+
+    def service_outcomes(self) -> list[str]:
+        return [self.cleaned_data.get(f"outcome_{i}") or "" for i in range(self.outcome_count)]

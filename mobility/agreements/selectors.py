@@ -30,7 +30,7 @@ def agreement_get_for_user(*, user: Any, pk: Any) -> LearningAgreement:
     try:
         return (
             LearningAgreement.objects.filter(mobility__centre_id__in=_centres(user))
-            .select_related("mobility", "mobility__participant", "mobility__centre")
+            .select_related("mobility", "mobility__participant", "mobility__centre", "mobility__host_tutor")
             .prefetch_related("units", "signatures", "outcomes__unit")
             .get(pk=int(pk))
         )

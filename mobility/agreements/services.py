@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mobility.agreements import translation
 from mobility.agreements.models import (
     AGREEMENT_FIELDS,
     AgreementOutcome,
@@ -24,6 +26,7 @@ from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
 from partners.audit.services import audit_record
+from partners.text_limits import text_too_long
 from partners.uploads import check_upload
 
 # --- Learning agreement -----------------------------------------------------------------------
@@ -73,6 +76,47 @@ def _agreement_changes(
     return False
 
 
+def _translations_checked(given: Any) -> dict[str, Any]:
+    """Translations sent whole (the API): one of the platform's languages each, texts under the ceiling."""
+    if given in (None, ""):
+        return {}
+    message = _("Give the translations as an object: a language code, then its texts.")
+    if not isinstance(given, dict):
+        raise ValidationError({"translations": message})
+    languages = dict(translation.translation_languages())
+    for code, entry in given.items():
+        if code not in languages or not isinstance(entry, dict):
+            raise ValidationError({"translations": message})
+        for name, text in entry.items():
+            texts = text if name == "outcomes" and isinstance(text, list) else [text]
+            for one in texts:
+                if name == "source":
+                    continue
+                if not isinstance(one, str):
+                    raise ValidationError({"translations": message})
+                too_long = text_too_long(f"{_('translations')} ({code}, {name})", one)
+                if too_long:
+                    raise ValidationError({"translations": too_long})
+    return given
+
+
+def _translations_stamped(agreement: LearningAgreement) -> bool:
+    """Translations sent without saying what they were made from are taken as made from the text as
+    saved now (later edits then mark them outdated). Whether any was stamped."""
+    stamped = False
+    for entry in (agreement.translations or {}).values():
+        if isinstance(entry, dict) and not isinstance(entry.get("source"), dict):
+            entry["source"] = {
+                **{
+                    name: translation.fingerprint(getattr(agreement, name))
+                    for name in translation.TRANSLATED_FIELDS
+                },
+                "outcomes": [translation.fingerprint(o.description) for o in agreement.outcomes.all()],
+            }
+            stamped = True
+    return stamped
+
+
 def agreement_save(
     *,
     mobility: Mobility,
@@ -85,6 +129,8 @@ def agreement_save(
     """Writes the learning agreement. Once anyone has signed, a change makes a new version."""
     require_capability(acting_user, Capability.MANAGE_LEARNERS, mobility.centre_id)
     values = {k: v for k, v in data.items() if k in AGREEMENT_FIELDS}
+    if "translations" in values:
+        values["translations"] = _translations_checked(values["translations"])
     with transaction.atomic():
         Mobility.objects.select_for_update().filter(pk=mobility.pk).first()
         current = mobility.agreements.order_by("-version").first()
@@ -145,6 +191,8 @@ def agreement_save(
                     for o in current.outcomes.all()
                 ]
             )
+        if "translations" in values and _translations_stamped(agreement):
+            agreement.save(update_fields=["translations", "updated_at"])
         audit_record(
             action="agreement.new_version" if new_version else "agreement.update",
             actor=acting_user,
@@ -223,3 +271,109 @@ def agreement_sign(
                 request=request,
             )
     return signature
+
+
+# --- Translations -----------------------------------------------------------------------------
+
+
+def _translation_limit(name: str) -> int | None:
+    """A translated text may be as long as the original's field allows (the text ceiling for long texts)."""
+    field = LearningAgreement._meta.get_field(name)
+    return getattr(field, "max_length", None) if not isinstance(field, models.TextField) else None
+
+
+def agreement_translation_save(
+    *,
+    agreement: LearningAgreement,
+    language: str,
+    texts: dict[str, str],
+    outcomes: list[str],
+    acting_user: User | None,
+    basis: str | None = None,
+    request: HttpRequest | None = None,
+) -> LearningAgreement:
+    """Writes the agreement's texts in one of the platform's languages (not its own), each text under
+    the ceiling and remembered with the original it was translated from; all typed blank removes that
+    language. The agreement itself, its version and its signatures are left as they are."""
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, agreement.mobility.centre_id)
+    code = translation.base_language(language)
+    if code not in dict(translation.translation_languages()):
+        raise ValidationError({"language": _("Choose one of the platform's languages.")})
+    if code == translation.base_language(agreement.language):
+        raise ValidationError(
+            {"language": _("The agreement is written in this language: choose another language.")}
+        )
+    with transaction.atomic():
+        agreement = (
+            LearningAgreement.objects.select_for_update(of=("self",))
+            .select_related("mobility")
+            .get(pk=agreement.pk)
+        )
+        if agreement.status == AgreementStatus.SUPERSEDED:
+            raise ValidationError(
+                _("This version has been replaced by a newer one; translate the current version.")
+            )
+        if basis is not None and basis != translation.basis(agreement):
+            # the boxes were drawn from texts changed since: a translation must not be dated from these
+            raise ValidationError(
+                _(
+                    "The agreement was changed while you were translating it: check each box against "
+                    "the original as it now reads, then save again."
+                ),
+                code="changed",
+            )
+        errors: dict[str, str] = {}
+        entry: dict[str, Any] = {}
+        sources: dict[str, Any] = {}
+        for name in translation.TRANSLATED_FIELDS:
+            original = getattr(agreement, name) or ""
+            text = (texts.get(name) or "").strip()
+            if not original.strip() or not text:
+                continue
+            label = str(LearningAgreement._meta.get_field(name).verbose_name)
+            message = text_too_long(label, text, _translation_limit(name))
+            if message:
+                errors[name] = message
+            entry[name], sources[name] = text, translation.fingerprint(original)
+        rows = list(agreement.outcomes.all())
+        outcome_texts = []
+        for index in range(len(rows)):
+            text = (outcomes[index] if index < len(outcomes) else "").strip()
+            message = text_too_long(_("Learning outcome %(number)s") % {"number": index + 1}, text)
+            if message:
+                errors[f"outcome_{index}"] = message
+            outcome_texts.append(text)
+        if errors:
+            raise ValidationError(errors)
+        translations = dict(agreement.translations or {})
+        had = code in translations
+        if entry or any(outcome_texts):
+            sources["outcomes"] = [translation.fingerprint(o.description) for o in rows]
+            translations[code] = {
+                **entry,
+                "outcomes": outcome_texts,
+                "source": sources,
+                "updated_at": timezone.now().isoformat(timespec="seconds"),
+                "updated_by": (acting_user.get_full_name() or acting_user.email) if acting_user else "",
+            }
+            action = "agreement.translate"
+        elif had:
+            del translations[code]
+            action = "agreement.translation_remove"
+        else:
+            return agreement
+        agreement.translations = translations
+        agreement.save(update_fields=["translations", "updated_at"])
+        audit_record(
+            action=action,
+            actor=acting_user,
+            target=agreement,
+            centre_id=agreement.mobility.centre_id,
+            data={
+                "version": agreement.version,
+                "language": code,
+                "parts": sorted(entry) + [f"outcome_{i}" for i, t in enumerate(outcome_texts) if t],
+            },
+            request=request,
+        )
+    return agreement

@@ -11,11 +11,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from mobility.agreements import guidance, selectors, services
-from mobility.agreements.forms import AGREEMENT_FORM_FIELDS, AgreementForm, OutcomeFormSet
-from mobility.agreements.models import LearningAgreement, OutcomeCategory, Party
+from mobility.agreements import guidance, selectors, services, translation
+from mobility.agreements.forms import (
+    AGREEMENT_FORM_FIELDS,
+    AgreementForm,
+    AgreementTranslationForm,
+    OutcomeFormSet,
+)
+from mobility.agreements.models import AgreementStatus, LearningAgreement, OutcomeCategory, Party
 from mobility.learners.models import Unit
 from mobility.mobilities import selectors as mobilities_selectors
 from mobility.mobilities.models import Mobility
@@ -176,6 +181,9 @@ def agreement_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "next_version": (current.version + 1) if current is not None else 1,
             "realistic_count": guidance.realistic_outcome_count(mobility.duration_days),
+            "translated_into": [s.name for s in translation.translation_states(agreement=current)]
+            if current is not None
+            else [],
         },
         status=status,
     )
@@ -215,3 +223,75 @@ def signature_scan(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
         request=request,
     )
     return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def agreement_translate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The agreement's texts in one language, typed by the referent beside the originals."""
+    agreement = selectors.agreement_get_for_user(user=request.user, pk=pk)
+    mobility = agreement.mobility
+    require_manage(request, mobility.centre_id)
+    tutor = mobility.host_tutor
+    codes = dict(translation.translation_languages())
+    asked = translation.base_language(request.POST.get("language") or request.GET.get("language"))
+    language = (
+        asked
+        if asked in codes and asked != translation.base_language(agreement.language)
+        else translation.default_language(
+            agreement=agreement, tutor_language=tutor.preferred_language if tutor else None
+        )
+    )
+    found = translation.translation_of(agreement=agreement, language=language)
+    superseded = agreement.status == AgreementStatus.SUPERSEDED
+    form = AgreementTranslationForm(request.POST or None, found=found, basis=translation.basis(agreement))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agreement_translation_save(
+                    agreement=agreement,
+                    language=language,
+                    texts=form.service_texts(),
+                    outcomes=form.service_outcomes(),
+                    basis=form.cleaned_data.get("basis") or None,
+                    acting_user=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "changed":
+                    # drawn again from the texts as they now read, with what was typed kept
+                    form = AgreementTranslationForm(
+                        request.POST, found=found, basis=translation.basis(agreement)
+                    )
+                    form.data = form.data.copy()
+                    form.data["basis"] = translation.basis(agreement)
+                errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The translation into %(language)s has been saved.") % {"language": codes[language]},
+                )
+                return redirect(reverse("mobility:mobility-detail", args=[mobility.pk]) + "#agreement")
+        status = 400
+    return render(
+        request,
+        "mobility/agreement_translation.html",
+        {
+            "agreement": agreement,
+            "mobility": mobility,
+            "form": form,
+            "found": found,
+            "language": language,
+            "language_name": codes.get(language, language),
+            "languages": [
+                (code, name)
+                for code, name in codes.items()
+                if code != translation.base_language(agreement.language)
+            ],
+            "states": translation.translation_states(agreement=agreement),
+            "tutor_language": translation.base_language(tutor.preferred_language) if tutor else "",
+            "superseded": superseded,
+        },
+        status=status,
+    )

@@ -23,6 +23,7 @@ from mobility.demo.data import (
     Plan,
 )
 from mobility.demo.people import demo_pdf, in_days
+from mobility.demo.translations import agreement_translate_for_host
 from mobility.documents import services as documents_services
 from mobility.evaluations.models import (
     Evaluation,
@@ -121,6 +122,7 @@ def _agreement_and_signatures(mobility: Mobility, referent: User, plan: Plan, rn
         units=chosen,
         acting_user=referent,
     )
+    agreement_translate_for_host(agreement=agreement, mobility=mobility, referent=referent)
     for party in agreements_services.agreement_required_parties(agreement=agreement):
         outside = party == Party.HOST and plan.host_signs_outside
         names = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mobility.agreements.models import Party, SignatureMethod
 from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.site.i18n import language_name
 from partners.audit.models import AuditEntry
 
 
@@ -161,6 +162,12 @@ def describe(
             text = _("Learning agreement version %(v)s edited") % {"v": data.get("version", "?")}
         elif action == "agreement.new_version":
             text = _("Learning agreement version %(v)s written") % {"v": data.get("version", "?")}
+        elif action in ("agreement.translate", "agreement.translation_remove"):
+            text = (
+                _("Learning agreement version %(v)s translated into %(language)s")
+                if action == "agreement.translate"
+                else _("Translation of the learning agreement version %(v)s into %(language)s removed")
+            ) % {"v": data.get("version", "?"), "language": language_name(str(data.get("language") or ""))}
         elif action == "agreement.sign":
             try:
                 party = str(Party(str(data.get("party"))).label)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from mobility.agreements import guidance
 from mobility.agreements import selectors as agreements_selectors
 from mobility.agreements import services as agreements_services
+from mobility.agreements import translation as agreement_translation
 from mobility.agreements.forms import SignatureForm
 from mobility.agreements.models import Party
 from mobility.catalogue import selectors as catalogue_selectors
@@ -228,6 +229,20 @@ def _choices_from(field: Any, rows: list[Any]) -> None:
     field.choices = empty + [(row.pk, field.label_from_instance(row)) for row in rows]
 
 
+def _translation_context(agreement: Any, mobility: Any) -> dict[str, Any]:
+    """The agreement's translations for the page's section, and the language the host tutor reads."""
+    if agreement is None:
+        return {"translation_states": []}
+    tutor = mobility.host_tutor
+    own = agreement_translation.base_language(agreement.language)
+    wanted = agreement_translation.base_language(tutor.preferred_language) if tutor else ""
+    codes = dict(agreement_translation.translation_languages())
+    return {
+        "translation_states": agreement_translation.translation_states(agreement=agreement),
+        "tutor_translation": (wanted, codes[wanted]) if wanted in codes and wanted != own else None,
+    }
+
+
 def mobility_page(
     request: AuthenticatedRequest, mobility: Any, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -283,6 +298,7 @@ def mobility_page(
         if agreement
         else [],
         "advice": guidance.agreement_advice(agreement=agreement, mobility=mobility) if agreement else [],
+        **_translation_context(agreement, mobility),
         "steps": steps,
         "overdue_count": overdue,
         "missed_count": sum(1 for f in mobility.followup_rows if f.is_missed),

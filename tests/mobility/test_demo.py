@@ -54,3 +54,24 @@ def test_the_demos_evaluated_mobilities_have_a_full_evaluation_and_recognised_un
         assert recognitions.exists()
         assert {r.decision for r in recognitions} == {RecognitionDecision.RECOGNISED}
         assert all(mobility.start <= r.decided_on for r in recognitions)
+
+
+def test_the_demo_has_agreements_translated_for_german_or_spanish_tutors(one_small_centre):
+    """So that a host tutor in the demo reads the agreement in their language, the original beside."""
+    from mobility.agreements import translation
+    from mobility.agreements.models import LearningAgreement
+
+    context: dict = {}
+    partners_demo.seed(context)
+    demo.seed(context)
+    translated = [
+        a
+        for a in LearningAgreement.objects.prefetch_related("outcomes")
+        if {"de", "es"} & set(a.translations)
+    ]
+    assert translated
+    for agreement in translated:
+        for language in {"de", "es"} & set(agreement.translations):
+            found = translation.translation_of(agreement=agreement, language=language)
+            assert not found.outdated
+            assert found.parts[1].current  # the tasks, in the tutor's language

@@ -192,6 +192,7 @@ ROUTES = [
     Route("mobility:followup-record", POST_INVALID, kwargs=pk("mobility"), method="post"),
     Route("mobility:document-upload", POST_INVALID, kwargs=pk("mobility"), method="post"),
     Route("mobility:agreement-version", OBJECT, kwargs=pk("learning_agreement")),
+    Route("mobility:agreement-translate", EDIT, kwargs=pk("learning_agreement")),
     Route("mobility:signature-scan", OBJECT, kwargs=pk("signature")),
     Route(
         "mobility:checklist-toggle", POST_ACTS, kwargs=pk("task"), method="post", data=lambda w: {"done": "1"}

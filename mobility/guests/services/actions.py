@@ -5,7 +5,6 @@ follow-ups; the agreement read in the guest's language.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mobility.agreements import translation as agreement_translation
 from mobility.agreements.models import AgreementStatus, Party, SignatureMethod
 from mobility.guests.models import GuestRole, HostConfirmation
 from mobility.guests.services.links import lock_mobility
@@ -157,50 +157,6 @@ def safe_integrity(func: Callable[[], Any]) -> Any:
 
 
 # --- Reading the agreement in the guest's language ------------------------------------------------
-@dataclass
-class AgreementText:
-    objectives: str
-    tasks: str
-    outcomes: dict[int, str]
-    language: str
-    translated: bool
-
-
-def agreement_text(*, agreement: Any, language: str) -> AgreementText:
-    """Objectives, tasks and outcomes in ``language`` where the referent translated them.
-
-    ``LearningAgreement.translations`` maps a language to ``{"objectives", "tasks", "outcomes"}``;
-    outcomes are a list in the agreement's order or a mapping by outcome id.
-    """
-    code = (language or "").split("-")[0]
-    outcomes = list(agreement.outcomes.all())
-    base = AgreementText(
-        objectives=agreement.objectives,
-        tasks=agreement.tasks,
-        outcomes={o.pk: o.description for o in outcomes},
-        language=agreement.language,
-        translated=False,
-    )
-    if not code or code == (agreement.language or "").split("-")[0]:
-        return base
-    entry = (agreement.translations or {}).get(code)
-    if not isinstance(entry, dict):
-        return base
-    texts = dict(base.outcomes)
-    given = entry.get("outcomes")
-    if isinstance(given, list):
-        for outcome, text in zip(outcomes, given, strict=False):
-            if isinstance(text, str) and text.strip():
-                texts[outcome.pk] = text.strip()
-    elif isinstance(given, dict):
-        for outcome in outcomes:
-            text = given.get(str(outcome.pk))
-            if isinstance(text, str) and text.strip():
-                texts[outcome.pk] = text.strip()
-    return AgreementText(
-        objectives=(entry.get("objectives") or "").strip() or agreement.objectives,
-        tasks=(entry.get("tasks") or "").strip() or agreement.tasks,
-        outcomes=texts,
-        language=code,
-        translated=True,
-    )
+# (kept here under its old name: the guest pages read it through this module)
+agreement_text = agreement_translation.agreement_text
+AgreementText = agreement_translation.AgreementText

@@ -232,7 +232,14 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The learning agreement is signed. Thank you."))
                 return redirect("guest:agreement", pk=mobility.pk)
-    text = guests.agreement_text(agreement=current, language=translation.get_language()) if current else None
+    translated = (
+        guests.agreement_text(agreement=current, language=translation.get_language()) if current else None
+    )
+    # the original prevails: one click shows it, whatever the reader's language
+    show_original = request.GET.get("original") == "1" and translated is not None and translated.translated
+    text = (
+        guests.agreement_text(agreement=current, language=current.language) if show_original else translated
+    )
     return render(
         request,
         "guest/agreement.html",
@@ -241,11 +248,16 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": grant,
             "agreement": current,
             "text": text,
-            "outcome_rows": [(o, text.outcomes.get(o.pk, o.description)) for o in current.outcomes.all()]
+            "outcome_rows": [
+                (o, text.outcomes.get(o.pk, o.description), text.outcome_langs.get(o.pk, current.language))
+                for o in current.outcomes.all()
+            ]
             if current and text
             else [],
             "signature": signature,
             "form": form,
+            "show_original": show_original,
+            "translated": translated,
         },
     )
 
