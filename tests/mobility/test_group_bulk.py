@@ -67,7 +67,7 @@ def _invitations():
 def test_send_every_link_sends_those_not_sent_and_says_who_was_skipped_and_why(
     client_of, referent_a, departure
 ):
-    group, members = departure
+    group, _members = departure
     response = client_of(referent_a).post(f"/groups/{group.pk}/send-links/")
     assert response.status_code == 302 and response.url == f"/groups/{group.pk}/"
     # Arnaud: tutor and learner; Bérénice: tutor only; Céline: learner only.
