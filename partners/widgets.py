@@ -52,10 +52,9 @@ class _SearchChoices:
         rows = head
         if len(head) > PICKER_LIMIT:
             wanted = {str(v) for v in value if v not in (None, "")}
-            rows = [row for row in head if str(row.pk) in wanted]
-            missing = [int(v) for v in wanted - {str(row.pk) for row in rows} if v.isdigit()]
-            if missing:
-                rows += list(queryset.filter(pk__in=missing))
+            # Read apart even when among the first rows: the page costs the same queries either way.
+            ids = [int(v) for v in wanted if v.isdigit()]
+            rows = list(queryset.filter(pk__in=ids)) if ids else []
         choices = [("", field.empty_label)] if field.empty_label is not None else []
         return choices + [
             (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
