@@ -8,7 +8,7 @@ from mobility.mobilities.models import Mobility
 from partners.directory.models import Organisation, OrganisationKind
 
 from .. import factories
-from .support import PHONE, horizontal_overflow, log_in, open_page, screenshot
+from .support import PHONE, assert_accessible, horizontal_overflow, log_in, open_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +30,7 @@ def test_a_referent_picks_a_host_by_typing_part_of_its_name_on_a_phone(
         for i in range(60)
     )
     host = factories.HostCompanyFactory(name="Panadería Sol S.L.", city="Valencia", network=chamber_a)
+    factories.HostCompanyFactory(name='Bait <img src=x onerror="window.pwned=1">', network=chamber_a)
     factories.ContactFactory(organisation=host, first_name="Lucía", last_name="Ortega", is_tutor=True)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
     page = context.new_page()
@@ -39,6 +40,15 @@ def test_a_referent_picks_a_host_by_typing_part_of_its_name_on_a_phone(
     expect(page.locator("select[name=host_organisation] option")).to_have_count(1)
 
     host_box = page.get_by_role("combobox", name="Host organisation")
+    # A name is shown as text, never as markup.
+    host_box.press_sequentially("bait", delay=40)
+    expect(page.locator(".combo__option")).to_have_text(
+        ['Bait <img src=x onerror="window.pwned=1"> — Valencia (ES)Host company']
+    )
+    assert page.locator(".combo__list img").count() == 0 and page.evaluate("window.pwned") is None
+    assert_accessible(page, "the host picker, open")
+    host_box.press("Escape")
+    host_box.fill("")
     host_box.press_sequentially("dería s", delay=40)
     matches = page.get_by_role("option", name="Panadería Sol S.L. — Valencia (ES)")
     expect(matches).to_be_visible()
