@@ -75,3 +75,54 @@ def test_a_referent_picks_a_host_by_typing_part_of_its_name_on_a_phone(
     assert mobility.host_organisation_id == host.pk
     assert mobility.host_tutor.last_name == "Ortega"
     context.close()
+
+
+def test_a_referent_adds_a_late_recruit_to_a_group_by_typing_part_of_the_name(
+    browser: Browser, live_server, referent_a, centre_a
+):
+    import datetime
+
+    from mobility.groups import services as groups_services
+
+    group = groups_services.group_create(
+        centre=centre_a,
+        data={
+            "name": "Valence avril",
+            "activity_type": factories.activity("group-exploration"),
+            "host_city": "Valencia",
+            "host_country": "ES",
+            "planned_start": datetime.date(2027, 4, 12),
+            "planned_end": datetime.date(2027, 4, 16),
+        },
+        participants=[factories.LearnerFactory(centre=centre_a)],
+        acting_user=referent_a,
+    )
+    factories.LearnerFactory.create_batch(40, centre=centre_a, last_name="Garnier")
+    late = factories.LearnerFactory(centre=centre_a, first_name="Yanis", last_name="Zeller")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    log_in(context, live_server, referent_a, language="en")
+    open_page(page, f"{live_server.url}/groups/{group.pk}/members/")
+    expect(page.locator("input[name=participants]")).to_have_count(0)
+    search = page.get_by_role("combobox", name="Find a learner")
+    search.press_sequentially("zell", delay=40)
+    expect(page.locator(".combo__option")).to_have_text(["ZELLER Yanis — Boulangerie"])
+    search.press("Enter")
+    expect(page.get_by_role("checkbox", name="ZELLER Yanis — Boulangerie")).to_be_checked()
+    assert not horizontal_overflow(page)
+    screenshot(page, "pickers/group-members-phone", full_page=False)
+    page.get_by_role("button", name="Add to the group").click()
+    expect(page.locator(".message--success")).to_contain_text("1 participants added")
+    assert group.mobilities.filter(participant=late).exists()
+
+    # Then every link at once, from the group's page: who was skipped is said, with the reason.
+    page.get_by_role("button", name="Send every link").click()
+    expect(page.locator(".message--success")).to_have_text(
+        "Links sent: 2. Already sent before: 0. Not sent: 2."
+    )
+    expect(page.locator(".message--warning", has_text="Yanis Zeller (host tutor)")).to_contain_text(
+        "Appoint the host tutor"
+    )
+    assert not horizontal_overflow(page)
+    screenshot(page, "pickers/group-links-phone")
+    context.close()
