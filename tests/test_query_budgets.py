@@ -63,6 +63,10 @@ CEILINGS: dict[str, int] = {
     "partners:user-list": LISTS,
     "data:export-list": LISTS,
     "certification:job-list": LISTS,
+    # the pickers' searches: one query for the matches, whatever the size of the directory
+    "partners:organisation-picker": LISTS,
+    "mobility:picker-contacts": LISTS,
+    "mobility:picker-learners": LISTS,
 }
 
 
@@ -146,6 +150,8 @@ def test_the_scope_holds_the_pages_the_issue_names():
         "mobility:agreement-translate",
         "api:learner-list",
         "api:mobility-list",
+        "partners:organisation-picker",
+        "mobility:picker-learners",
     ):
         assert key in keys
     assert all(k in keys for k in CEILINGS), sorted(set(CEILINGS) - keys)
@@ -175,3 +181,57 @@ def test_the_page_keeps_to_its_query_budget(case, world):
     assert second <= budget, f"GET {url}: {second} queries, over its budget of {budget}:\n" + "\n".join(
         queries
     )
+
+
+#: The forms that let one choose a host, a partner or learners (and the group page, which offers a
+#: host per member): they carry the chosen entries only once the lists are long.
+PICKER_PAGES = (
+    "/mobilities/new/",
+    "/mobilities/{mobility}/edit/",
+    "/groups/new/",
+    "/groups/{group}/",
+    "/groups/{group}/members/",
+    "/learners/new/",
+    "/partners/agreements/new/",
+)
+
+
+def _directory_and_learners(world, *, hosts: int, learners: int, start: int) -> None:
+    from partners.directory.models import Organisation, OrganisationKind
+
+    kinds = (OrganisationKind.HOST_COMPANY, OrganisationKind.SENDING_EMPLOYER)
+    Organisation.objects.bulk_create(
+        Organisation(
+            kind=kinds[i % 2],
+            name=f"Entreprise {i:04d}",
+            normalised_name=f"entreprise {i:04d}",
+            city="Valencia",
+            country="ES",
+            network=world.chamber_a,
+        )
+        for i in range(start, start + hosts)
+    )
+    factories.LearnerFactory.create_batch(learners, centre=world.centre_a, qualification=None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PICKER_PAGES)
+def test_a_form_page_does_not_grow_with_the_directory_or_the_learners(path, world):
+    from django.test import Client
+
+    url = path.format(mobility=world.mobility.pk, group=world.mobility_group.pk)
+    client = Client()
+    client.force_login(world.referent_a)
+    _directory_and_learners(world, hosts=80, learners=35, start=0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        first = client.get(url)
+    _directory_and_learners(world, hosts=500, learners=100, start=80)
+    with CaptureQueriesContext(connection) as after:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(after) <= len(before), f"GET {url}: {len(before)} queries, then {len(after)}"
+    assert len(second.content) <= len(first.content) + 200, (
+        f"GET {url} grew by {len(second.content) - len(first.content)} bytes"
+    )
+    assert b"Entreprise 0500" not in second.content

@@ -21,7 +21,9 @@ from mobility.site.forms import (
     DateInput,
     OrganisationChoiceField,
     ParticipantsField,
+    SearchCheckboxes,
     _options_attrs,
+    organisation_picker,
 )
 from partners.directory.models import Organisation
 
@@ -88,8 +90,20 @@ class GroupMembersForm(forms.Form):
         help_text=_("Optional: each participant's host company and tutor can be changed afterwards."),
     )
 
-    def __init__(self, *args: Any, user: Any, centre_ids: Any, exclude_ids: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        centre_ids: Any,
+        exclude_ids: Any = (),
+        group_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        params: dict[str, Any] = {"kind": ParticipantKind.LEARNER}
+        params.update({"group": group_id} if group_id else {"centre": ",".join(str(c) for c in centre_ids)})
+        self.fields["participants"].widget = SearchCheckboxes(source="mobility:picker-learners", params=params)
+        self.fields["host_organisation"].widget = organisation_picker("host")
         self.fields["participants"].queryset = (
             learners_selectors.learner_choices_for_centres(
                 centre_ids=centre_ids, kind=ParticipantKind.LEARNER

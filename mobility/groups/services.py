@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,9 +10,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from mobility.guests.models import GuestRole
+from mobility.guests.services.links import access_link_invite, live_link, lock_mobility, person_for
 from mobility.learners.models import Learner
 from mobility.mobilities.models import GROUP_FIELDS, Mobility, MobilityGroup, MobilityStatus
-from mobility.mobilities.services import check_centre, mobility_create, mobility_update
+from mobility.mobilities.services import check_centre, mobility_create, mobility_transition, mobility_update
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
@@ -203,3 +206,111 @@ def group_update(
             ):
                 mobility_update(mobility=mobility, data=shared, acting_user=acting_user, request=request)
     return group
+
+
+# --- Acting on every member at once -----------------------------------------------------------
+@dataclass
+class BulkOutcome:
+    """What a group-wide action did: who it was done for, who was left as they were, and why."""
+
+    done: list[str] = field(default_factory=list)
+    #: Already in the state the action leads to (a second click changes nothing).
+    already: list[str] = field(default_factory=list)
+    #: (who, why) for those the action could not reach.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _members(group: MobilityGroup) -> list[Mobility]:
+    return list(
+        group.mobilities.select_related("participant", "host_tutor").order_by(
+            "participant__last_name", "participant__first_name", "pk"
+        )
+    )
+
+
+#: The links a group's departure needs: the host tutor's and the learner's.
+GROUP_LINK_ROLES = (GuestRole.TUTOR, GuestRole.LEARNER)
+
+
+def group_send_links(
+    *, group: MobilityGroup, acting_user: User, request: HttpRequest | None = None
+) -> BulkOutcome:
+    """Sends the tutor's and the learner's link of every member that has not been sent it yet.
+
+    A link already sent to the person now in charge is left alone, so a second click sends nothing;
+    a member without a tutor or an address is skipped with the reason. Each send is the single
+    mobility's (``access_link_invite``: its checks, its audit entry), under that mobility's lock.
+    """
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, group.centre_id)
+    outcome = BulkOutcome()
+    for mobility in _members(group):
+        for role in GROUP_LINK_ROLES:
+            who = f"{mobility.participant.full_name} ({GuestRole(role).label.lower()})"
+            try:
+                with transaction.atomic():
+                    locked = lock_mobility(mobility)
+                    if locked.status == MobilityStatus.CANCELLED:
+                        raise ValidationError(_("This mobility is cancelled: nobody needs a link to it."))
+                    person = person_for(mobility=locked, role=role)
+                    link = live_link(mobility=locked, role=role)
+                    if link is not None and link.last_sent_at and link.email.lower() == person.email.lower():
+                        outcome.already.append(who)
+                        continue
+                    access_link_invite(mobility=locked, role=role, acting_user=acting_user, request=request)
+            except ValidationError as exc:
+                outcome.refused.append((who, " ".join(exc.messages)))
+            else:
+                outcome.done.append(who)
+    audit_record(
+        action="group.send_links",
+        actor=acting_user,
+        target=group,
+        centre_id=group.centre_id,
+        data={"sent": len(outcome.done), "already": len(outcome.already), "refused": len(outcome.refused)},
+        request=request,
+    )
+    return outcome
+
+
+def group_confirm_all(
+    *, group: MobilityGroup, acting_user: User, request: HttpRequest | None = None
+) -> BulkOutcome:
+    """Confirms every planned member the confirmation rules allow (``mobility_transition``, one by
+    one); the others stay as they are, each with what stands in the way."""
+    require_capability(acting_user, Capability.MANAGE_LEARNERS, group.centre_id)
+    outcome = BulkOutcome()
+    for mobility in _members(group):
+        who = mobility.participant.full_name
+        if mobility.status == MobilityStatus.CONFIRMED:
+            outcome.already.append(who)
+            continue
+        if mobility.status != MobilityStatus.PLANNED:
+            outcome.refused.append(
+                (
+                    who,
+                    _("It is “%(status)s”: only a planned mobility can be confirmed.")
+                    % {"status": mobility.get_status_display()},
+                )
+            )
+            continue
+        try:
+            mobility_transition(
+                mobility=mobility, to_status=MobilityStatus.CONFIRMED, acting_user=acting_user, request=request
+            )
+        except ValidationError as exc:
+            outcome.refused.append((who, " ".join(exc.messages)))
+        else:
+            outcome.done.append(who)
+    audit_record(
+        action="group.confirm_all",
+        actor=acting_user,
+        target=group,
+        centre_id=group.centre_id,
+        data={
+            "confirmed": len(outcome.done),
+            "already": len(outcome.already),
+            "refused": len(outcome.refused),
+        },
+        request=request,
+    )
+    return outcome

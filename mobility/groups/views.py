@@ -33,6 +33,7 @@ from mobility.site.staff import (
 )
 from partners.directory.models import Contact, Organisation
 from partners.pages import errors_to_form
+from partners.widgets import PICKER_LIMIT
 
 
 def _errors_to_forms(exc: ValidationError, *forms: Any) -> None:
@@ -118,11 +119,13 @@ def _group_page(
     """The group and its members; each member's host and tutor can be changed on the spot.
 
     Hosts offered are those of the group's country (the group's city first), so that the page stays
-    light however large the directory; any other host is chosen on the mobility's own form.
+    light however large the directory; any other host is chosen on the mobility's own form. When
+    the country has more than PICKER_LIMIT of them, each member's host is found by typing instead.
     """
     members = list(group.mobilities.all())
     manage = can_manage(request, group.centre_id)
     hosts: list[Organisation] = []
+    hosts_partial = False
     tutors: dict[Any, list[Contact]] = defaultdict(list)
     if manage:
         hosts = list(
@@ -135,8 +138,10 @@ def _group_page(
                     output_field=IntegerField(),
                 )
             )
-            .order_by("same_city", "name")
+            .order_by("same_city", "name")[: PICKER_LIMIT + 1]
         )
+        if len(hosts) > PICKER_LIMIT:
+            hosts, hosts_partial = [], True
         host_ids = {h.pk for h in hosts} | {m.host_organisation_id for m in members if m.host_organisation_id}
         for contact in Contact.objects.filter(organisation_id__in=host_ids, is_tutor=True).order_by(
             "last_name", "first_name"
@@ -158,6 +163,7 @@ def _group_page(
                 "host_id": host_id,
                 "tutor_id": failed.get("tutor", mobility.host_tutor_id),
                 "tutors": tutors.get(host_id, []),
+                "host": mobility.host_organisation if host_id == mobility.host_organisation_id else None,
                 "errors": failed.get("messages"),
             }
         )
@@ -168,6 +174,7 @@ def _group_page(
             "group": group,
             "rows": rows,
             "hosts": list(dict.fromkeys(hosts)),
+            "hosts_partial": hosts_partial,
             "can_manage": manage,
             "accompanying": [line for line in group.accompanying_persons.splitlines() if line.strip()],
             "statuses": _status_counts(members),
@@ -228,6 +235,7 @@ def group_add_members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         user=request.user,
         centre_ids=[group.centre_id],
         exclude_ids=existing,
+        group_id=group.pk,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,3 +308,50 @@ def group_member(request: AuthenticatedRequest, pk: int, mobility_pk: int) -> Ht
         "tutor": posted_id("host_tutor"),
     }
     return _group_page(request, group, status=400, errors={mobility.pk: failed})
+
+
+#: How many of those an action could not reach are named one by one (the rest are counted).
+NAMED = 12
+
+
+def _report(request: AuthenticatedRequest, summary: str, outcome: services.BulkOutcome) -> None:
+    """The outcome of a group-wide action: how many, then who was left out and why."""
+    (messages.success if outcome.done or not outcome.refused else messages.warning)(request, summary)
+    for who, why in outcome.refused[:NAMED]:
+        messages.warning(request, _("%(who)s: %(why)s") % {"who": who, "why": why})
+    if len(outcome.refused) > NAMED:
+        messages.warning(
+            request, _("… and %(count)s more, on their own pages.") % {"count": len(outcome.refused) - NAMED}
+        )
+
+
+@staff_required
+@require_POST
+def group_send_links(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every member's tutor and learner who has not had their link yet receives it."""
+    group = selectors.group_get_for_user(user=request.user, pk=pk)
+    require_manage(request, group.centre_id)
+    outcome = services.group_send_links(group=group, acting_user=request.user, request=request)
+    _report(
+        request,
+        _("Links sent: %(sent)s. Already sent before: %(already)s. Not sent: %(refused)s.")
+        % {"sent": len(outcome.done), "already": len(outcome.already), "refused": len(outcome.refused)},
+        outcome,
+    )
+    return redirect("mobility:group-detail", pk=group.pk)
+
+
+@staff_required
+@require_POST
+def group_confirm_all(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every member that can be confirmed is; the others are named with what stands in the way."""
+    group = selectors.group_get_for_user(user=request.user, pk=pk)
+    require_manage(request, group.centre_id)
+    outcome = services.group_confirm_all(group=group, acting_user=request.user, request=request)
+    _report(
+        request,
+        _("Confirmed: %(done)s. Already confirmed: %(already)s. Not confirmed: %(refused)s.")
+        % {"done": len(outcome.done), "already": len(outcome.already), "refused": len(outcome.refused)},
+        outcome,
+    )
+    return redirect("mobility:group-detail", pk=group.pk)

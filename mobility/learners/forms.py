@@ -18,8 +18,10 @@ from mobility.site.forms import (
     DateInput,
     OrganisationChoiceField,
     _options_attrs,
+    contact_picker,
     date_field,
     language_choices,
+    organisation_picker,
 )
 from partners.directory.models import Organisation, OrganisationKind
 
@@ -75,6 +77,7 @@ class LearnerForm(forms.ModelForm):
             required=False,
             label=_("Sending employer"),
             help_text=_("The apprentice's company: it is told when a mobility is planned."),
+            widget=organisation_picker("employer"),
         )
         self.fields["employer"].widget.attrs.update(_options_attrs("employer", "#id_employer_contact"))
         employer_id = self.data.get("employer") if self.is_bound else self.instance.employer_id
@@ -83,6 +86,7 @@ class LearnerForm(forms.ModelForm):
             required=False,
             label=_("Employer contact"),
             help_text=_("The person who receives the e-mails, in their language."),
+            widget=contact_picker("employer"),
         )
         self.fields["training_year"].widget.attrs.update({"min": 1, "max": 5})
         self.fields["date_of_birth"].help_text = _("A minor needs a guardian and a parental consent.")

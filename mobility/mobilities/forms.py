@@ -25,6 +25,9 @@ from mobility.site.forms import (
     _options_attrs,
     date_field,
     language_choices,
+    organisation_picker,
+    participant_picker,
+    tutor_picker,
 )
 from partners.directory.models import Organisation, OrganisationKind
 
@@ -85,6 +88,7 @@ class MobilityForm(forms.ModelForm):
         self.fields["participant"] = ParticipantChoiceField(
             queryset=learners_selectors.learner_choices_for_centres(centre_ids=centre_ids),
             label=_("Participant"),
+            widget=participant_picker(centre_ids),
         )
         if participant is not None and not self.is_bound:
             self.initial["participant"] = participant.pk
@@ -102,6 +106,7 @@ class MobilityForm(forms.ModelForm):
             required=False,
             label=_("Host organisation"),
             help_text=_("Host company, partner school or centre abroad."),
+            widget=organisation_picker("host"),
         )
         self.fields["host_organisation"].widget.attrs.update(_options_attrs("tutor", "#id_host_tutor"))
         host_id = self.data.get("host_organisation") if self.is_bound else self.instance.host_organisation_id
@@ -110,11 +115,13 @@ class MobilityForm(forms.ModelForm):
             required=False,
             label=_("Host tutor"),
             help_text=_("The tutors of the chosen host organisation. Needed before confirmation."),
+            widget=tutor_picker(),
         )
         self.fields["intermediary"] = OrganisationChoiceField(
             queryset=selectors.directory_for_user(user=user, kinds=(OrganisationKind.INTERMEDIARY,)),
             required=False,
             label=_("Intermediary organisation"),
+            widget=organisation_picker("intermediary"),
         )
         self.fields["host_city"].required = False
         self.fields["host_city"].help_text = _("Empty: the host organisation's city.")

@@ -208,6 +208,22 @@ def contacts_for_user(
     return qs.order_by("last_name", "first_name")
 
 
+def contact_search_for_user(
+    *, user: Any, organisation_id: Any, q: str, tutors_only: bool = False, limit: int = 20
+) -> list[Contact]:
+    """A picker's matches among one organisation's contacts the user may see: name, e-mail, position."""
+    qs = contacts_for_user(user=user, organisation_id=organisation_id, tutors_only=tutors_only)
+    for word in (q or "").split()[:5]:
+        word = word[:100]
+        qs = qs.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(position__icontains=word)
+        )
+    return list(qs[:limit])
+
+
 def organisation_hosted_mobilities(
     *, user: Any, organisation: Organisation, limit: int = 50
 ) -> dict[str, Any]:

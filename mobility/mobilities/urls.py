@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mobility.mobilities import views
+from mobility.mobilities import pickers, views
 
 urlpatterns = [
     path("mobilities/", views.mobility_list, name="mobility-list"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("mobilities/<int:pk>/status/", views.mobility_transition, name="mobility-transition"),
     path("mobilities/<int:pk>/agreement/sign/", views.mobility_sign, name="agreement-sign"),
     path("contacts/options/", views.contact_options, name="contact-options"),
+    path("pickers/contacts/", pickers.picker_contacts, name="picker-contacts"),
+    path("pickers/learners/", pickers.picker_learners, name="picker-learners"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobility.evaluations.models import CEFR_SKILLS, CefrLevel
 from mobility.recruitment.models import DECISIONS, AppealOutcome, Application, Call, CallPlace, Criterion
-from mobility.site.forms import date_field
+from mobility.site.forms import date_field, organisation_picker
 from partners.directory.models import Organisation, OrganisationKind
 
 
@@ -80,6 +80,7 @@ class PlaceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, hosts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["host_organisation"].widget = organisation_picker("host")
         self.fields["host_organisation"].queryset = (
             hosts if hosts is not None else Organisation.objects.none()
         )

@@ -13,7 +13,11 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from mobility.learners.models import Learner
+from partners.directory.forms import organisation_label
 from partners.directory.models import Organisation
+from partners.widgets import SearchCheckboxes, SearchSelect
+
+__all__ = ["SearchCheckboxes", "SearchSelect"]
 
 # Languages a participant, an agreement or a placement may use: the EU's and a few frequent others.
 LANGUAGE_CODES = (
@@ -55,14 +59,30 @@ def _options_attrs(role: str, target: str) -> dict[str, str]:
     }
 
 
+def contact_label(obj: Any) -> str:
+    return f"{obj.full_name}{f' — {obj.position}' if obj.position else ''}"
+
+
+def participant_label(obj: Learner) -> str:
+    born = f", {obj.date_of_birth.year}" if obj.date_of_birth else ""
+    return f"{obj.last_name.upper()} {obj.first_name} ({obj.centre.display_name}{born})"
+
+
+def member_label(obj: Learner) -> str:
+    extra = " · ".join(
+        x for x in (obj.trade, _("year %s") % obj.training_year if obj.training_year else "") if x
+    )
+    return f"{obj.last_name.upper()} {obj.first_name}{f' — {extra}' if extra else ''}"
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.display_name} — {obj.city} ({obj.country.code})" if obj.country else obj.display_name
+        return organisation_label(obj)
 
 
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name}{f' — {obj.position}' if obj.position else ''}"
+        return contact_label(obj)
 
 
 class ActivityChoiceField(forms.ModelChoiceField):
@@ -78,18 +98,35 @@ class ActivityChoiceField(forms.ModelChoiceField):
 
 class ParticipantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Learner) -> str:
-        born = f", {obj.date_of_birth.year}" if obj.date_of_birth else ""
-        return f"{obj.last_name.upper()} {obj.first_name} ({obj.centre.display_name}{born})"
+        return participant_label(obj)
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Learner) -> str:
-        extra = " · ".join(
-            x for x in (obj.trade, _("year %s") % obj.training_year if obj.training_year else "") if x
-        )
-        return f"{obj.last_name.upper()} {obj.first_name}{f' — {extra}' if extra else ''}"
+        return member_label(obj)
 
 
 class CentreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return obj.display_name
+
+
+# --- Pickers: the search widgets, ready for a field ------------------------------------------------
+def organisation_picker(kind: str) -> SearchSelect:
+    """An organisation among those of ``kind`` (``partners.directory.views.pickers.KINDS``)."""
+    return SearchSelect(source="partners:organisation-picker", params={"kind": kind})
+
+
+def tutor_picker(depends: str = "host_organisation") -> SearchSelect:
+    """A tutor of the organisation chosen in the field ``depends`` of the same form."""
+    return SearchSelect(source="mobility:picker-contacts", params={"role": "tutor"}, depends=depends)
+
+
+def contact_picker(depends: str) -> SearchSelect:
+    return SearchSelect(source="mobility:picker-contacts", params={"role": "contact"}, depends=depends)
+
+
+def participant_picker(centre_ids: Any) -> SearchSelect:
+    return SearchSelect(
+        source="mobility:picker-learners", params={"centre": ",".join(str(c) for c in centre_ids)}
+    )

@@ -15,6 +15,7 @@ from partners.directory.models import (
     Organisation,
 )
 from partners.uploads import JPEG, PDF, PNG, check_upload
+from partners.widgets import SearchCheckboxes
 
 
 # --- Agreements -------------------------------------------------------------------------------
@@ -40,8 +41,7 @@ class AgreementForm(forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner organisations"),
         queryset=Organisation.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=SearchCheckboxes(source="partners:organisation-picker", params={"kind": "partner"}),
     )
     signed_copy = forms.FileField(
         label=_("Signed copy"),

@@ -20,6 +20,11 @@ from partners.directory.models import (
 )
 
 
+def organisation_label(obj: Organisation) -> str:
+    """How an organisation reads in a list to choose from: its name, city and country."""
+    return f"{obj.display_name} — {obj.city} ({obj.country.code})" if obj.country else obj.display_name
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -126,6 +126,17 @@ def organisation_choices_for_user(
     return qs.order_by("name", "id")
 
 
+def organisation_search_for_user(
+    *, user: Any, q: str, kinds: tuple[str, ...] | None = None, limit: int = 20
+) -> list[Organisation]:
+    """A picker's matches: organisations of the user's networks by name, city, e-mail, OID or PIC."""
+    qs = organisation_choices_for_user(user=user, kinds=kinds)
+    q = (q or "").strip()[:100]
+    if q:
+        qs = qs.filter(organisation_search_condition(q) | Q(email__iexact=q))
+    return list(qs[:limit])
+
+
 def organisation_can_edit(*, user: Any, organisation: Organisation) -> bool:
     """Tenants: their administrators. Directory entries: staff of the creating centre, and the
     administrators above it (an entry without a creating centre: staff of the network)."""

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from partners.directory.views import contacts, organisations
+from partners.directory.views import contacts, organisations, pickers
 
 urlpatterns = [
     path("", organisations.organisation_list, name="organisation-list"),
+    path("pick/", pickers.organisation_picker, name="organisation-picker"),
     path("new/", organisations.organisation_create, name="organisation-create"),
     path("<int:pk>/", organisations.organisation_detail, name="organisation-detail"),
     path("<int:pk>/edit/", organisations.organisation_update, name="organisation-update"),

@@ -1,4 +1,4 @@
-// A long list of checkboxes (learners of a group): filter as you type, count what is ticked.
+// A list of checkboxes (learners of a group): filter as you type, count what is ticked.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -10,7 +10,8 @@
         var ticked = box.querySelectorAll("input[type=checkbox]:checked").length;
         if (count) count.textContent = ticked ? "(" + ticked + ")" : "";
       }
-      if (filter) {
+      // A long list holds only the ticked learners: its box searches the server (combobox.js).
+      if (filter && !box.hasAttribute("data-picker-source")) {
         filter.addEventListener("input", function () {
           var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
           items.forEach(function (item) {

@@ -218,6 +218,15 @@ ROUTES = [
         kwargs=lambda w: {"pk": w.mobility_group.pk, "mobility_pk": w.mobility_group.mobilities.get().pk},
         method="post",
     ),
+    Route("mobility:group-send-links", POST_ACTS, kwargs=pk("mobility_group"), method="post"),
+    Route("mobility:group-confirm-all", POST_ACTS, kwargs=pk("mobility_group"), method="post"),
+    # The pickers' searches: only one's own centres' learners, one's networks' contacts.
+    Route("mobility:picker-learners", CREATE, query=lambda w: "q=a"),
+    Route(
+        "mobility:picker-contacts",
+        LIST,
+        query=lambda w: f"role=tutor&organisation={w.host_company.pk}&q=a",
+    ),
     Route("mobility:project-list", LIST),
     Route("mobility:project-create", CREATE),
     Route("mobility:project-detail", OBJECT, kwargs=pk("project")),

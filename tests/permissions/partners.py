@@ -74,6 +74,7 @@ API_OBJECT = expect(
 
 ROUTES = [
     Route("partners:organisation-list", members()),
+    Route("partners:organisation-picker", members(), query=lambda w: "kind=host&q=a"),
     Route("partners:organisation-create", CREATE),
     Route("partners:organisation-detail", OBJECT, kwargs=org),
     Route("partners:organisation-update", EDIT, kwargs=org),
