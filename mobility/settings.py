@@ -124,7 +124,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # the ``date`` filter, with the ordinal first day of a month where a language has one
             "builtins": ["partners.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
