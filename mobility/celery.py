@@ -9,12 +9,18 @@ Three things keep a broker hiccup from stalling work in silence:
 * a worker whose pings stay unconsumed while it has free pool processes restarts itself;
 * an acknowledgement that fails (broker frozen) still frees its prefetch slot (``_ack_frees_slot``),
   and the sweepers run in the beat process itself (``Scheduler``), not through the queue they sweep.
+
+Workers run ``--without-heartbeat --without-gossip --without-mingle`` (docker-compose.yml,
+``run_platform``): Celery's own event heartbeat publishes from the worker's main loop and retries
+for ever, so a frozen broker would stop the whole worker (its acknowledgements, its consumer, the
+ping timer) until the broker answers again; nothing here reads those events.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 
@@ -61,6 +67,7 @@ def _ack_frees_slot() -> None:
             raise
 
     ack.frees_slot = True  # type: ignore[attr-defined]
+    ack.original, reject.original = original_ack, original_reject  # type: ignore[attr-defined]
     kombu_redis.QoS.ack, kombu_redis.QoS.reject = ack, reject
 
 
@@ -149,14 +156,28 @@ class HeartbeatStep(bootsteps.StartStopStep):
 
 
 def worker_restart() -> None:
-    """Warm shutdown, then the same command again (what SIGHUP does to a foreground worker)."""
+    """Warm shutdown, then the same command again in the same process (``execv``: same pid, so
+    docker, ``run_platform`` or any process manager keeps watching it)."""
     import atexit
 
-    from celery.apps.worker import _reload_current_worker
     from celery.worker import state
 
-    atexit.register(_reload_current_worker)
+    logger.warning("restarting: %s", " ".join(_same_command()))
+    atexit.register(_exec_same_command)
     state.should_stop = 0
+
+
+def _same_command() -> list[str]:
+    # sys.orig_argv keeps "-m celery"; Celery's own reload (sys.argv) would run
+    # celery/__main__.py as a script, which cannot import its package.
+    return [sys.executable, *sys.orig_argv[1:]]
+
+
+def _exec_same_command() -> None:
+    from celery import platforms
+
+    platforms.close_open_fds([sys.__stdin__, sys.__stdout__, sys.__stderr__])
+    os.execv(sys.executable, _same_command())  # noqa: S606 (this very command, run again)
 
 
 app.steps["worker"].add(HeartbeatStep)

@@ -2,17 +2,23 @@
 frees its prefetch slot, a worker whose pings stay unconsumed restarts, beat runs the sweepers
 itself, and the recoveries are counted for the administrator."""
 
+import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 from django.urls import reverse
 from kombu.transport import redis as kombu_redis
 
 from mobility import celery as worker_app
+from mobility.management.commands import run_platform
 from partners.broker.models import Recovery, RecoveryCause
 from partners.broker.selectors import recovery_totals
 from partners.broker.services import recovery_record
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class _FrozenPipe:
@@ -116,3 +122,24 @@ def test_recoveries_are_counted_by_cause_and_shown_to_the_administrator(client_o
     response = client.get(reverse("admin:partners_recovery_changelist"))
     assert response.status_code == 200
     assert b"document job" in response.content and b"e-mail" in response.content
+
+
+def test_a_restart_runs_the_worker_command_again_as_it_was_typed(monkeypatch):
+    # "python -m celery ..." (tests, run_platform) must stay "-m celery": Celery's own reload
+    # (sys.argv) would run celery/__main__.py as a script, which cannot import its package.
+    monkeypatch.setattr(sys, "orig_argv", ["python3", "-m", "celery", "-A", "mobility", "worker"])
+    assert worker_app._same_command() == [sys.executable, "-m", "celery", "-A", "mobility", "worker"]
+    monkeypatch.setattr(sys, "orig_argv", ["python3", "/usr/local/bin/celery", "-A", "mobility", "worker"])
+    assert worker_app._same_command()[1:] == ["/usr/local/bin/celery", "-A", "mobility", "worker"]
+
+
+def test_every_worker_runs_without_celerys_event_heartbeat():
+    """That heartbeat publishes from the worker's main loop and retries for ever: a frozen broker
+    would stop acknowledgements, consumer and pings alike until it answers."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    commands = {
+        "docker-compose": compose["services"]["worker"]["command"],
+        "run_platform": run_platform.worker_command("1"),
+    }
+    for where, command in commands.items():
+        assert {"--without-heartbeat", "--without-gossip", "--without-mingle"} <= set(command), where

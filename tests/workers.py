@@ -57,6 +57,7 @@ class Worker:
             str(concurrency),
             "--pool",
             "prefork",
+            "--without-heartbeat",  # as in production (mobility/celery.py)
             "--without-gossip",
             "--without-mingle",
             "--loglevel",

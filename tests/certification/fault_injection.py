@@ -2,7 +2,8 @@
 longer, so that a test can kill the worker in the middle of it, and writes the rendering
 process's id to RENDER_PID_FILE (the worker's other children, such as beat, must be spared).
 With RENDER_CRASH set, every certificate render kills its own process, as an out-of-memory kill
-or a hard time limit would."""
+or a hard time limit would. With ACK_KEEPS_SLOT set, a failed acknowledgement keeps its prefetch
+slot, as kombu does without ``mobility.celery._ack_frees_slot`` (the code before the fix)."""
 
 import os
 import time
@@ -32,3 +33,9 @@ if _CRASH:
         os.kill(os.getpid(), signal.SIGKILL)
 
     documents.render_certificate = _crashing_render
+
+if os.environ.get("ACK_KEEPS_SLOT"):
+    from kombu.transport import redis as kombu_redis
+
+    kombu_redis.QoS.ack = kombu_redis.QoS.ack.original
+    kombu_redis.QoS.reject = kombu_redis.QoS.reject.original

@@ -134,6 +134,48 @@ def test_requests_during_a_freeze_answer_at_once_and_their_work_is_published_soo
     assert _recovered(RecoveryCause.NEVER_PUBLISHED) >= 1
 
 
+ACK_FAILED = "Couldn't ack"  # Celery's log line for an acknowledgement that raised
+SLOT_FREED = "its prefetch slot is freed anyway"
+
+
+def _render_two_then_fail_their_acks(worker, redis_server, client, centre_a, referent_a) -> float:
+    """Two slow renders fill a two-process worker; Redis is frozen while they run, so both
+    acknowledgements time out (the worker's log says so). Returns the moment of the thaw."""
+    ids = [
+        services.certificate_issue(
+            mobility=evaluated_mobility(centre=centre_a), acting_user=referent_a
+        ).job.pk
+        for _ in range(2)
+    ]
+    wait_for(lambda: all(_status(pk) == JobStatus.RENDERING for pk in ids), timeout=30, what="both renders")
+    redis_server.freeze()
+    frozen = time.monotonic()
+    try:
+        wait_for(lambda: all(_status(pk) == JobStatus.READY for pk in ids), timeout=30, what="renders")
+        response, elapsed = _timed(lambda: client.get("/healthz"))
+        assert response.status_code == 503 and response.json()["broker"]["ok"] is False
+        assert elapsed < 5
+        wait_for(
+            lambda: worker.output().count(ACK_FAILED) >= 2,
+            timeout=40,
+            what=f"two acknowledgements to fail (worker log: {worker.log_path})",
+        )
+    finally:
+        redis_server.thaw()
+    print(f"two acknowledgements failed; Redis frozen {time.monotonic() - frozen:.1f}s")
+    return time.monotonic()
+
+
+def _issue_for_new_learners(count, centre, acting_user) -> list[int]:
+    return [
+        services.certificate_issue(
+            mobility=evaluated_mobility(centre=centre, participant=base.LearnerFactory(centre=centre)),
+            acting_user=acting_user,
+        ).job.pk
+        for _ in range(count)
+    ]
+
+
 def test_acknowledgements_failing_in_a_freeze_leave_the_worker_consuming_and_healthz_truthful(
     workers, redis_server, client, settings, centre_a, referent_a
 ):
@@ -145,32 +187,55 @@ def test_acknowledgements_failing_in_a_freeze_leave_the_worker_consuming_and_hea
         include=FAULTS,
     )
     assert client.get("/healthz").status_code == 200
-    first = [
-        services.certificate_issue(mobility=evaluated_mobility(centre=centre_a), acting_user=referent_a)
-        for _ in range(2)
-    ]
-    ids = [c.job.pk for c in first]
-    wait_for(lambda: all(_status(pk) == JobStatus.RENDERING for pk in ids), timeout=30, what="both renders")
-    redis_server.freeze()
-    try:
-        # Both renders finish while Redis is frozen: their acknowledgements time out.
-        wait_for(lambda: all(_status(pk) == JobStatus.READY for pk in ids), timeout=30, what="renders")
-        response, elapsed = _timed(lambda: client.get("/healthz"))
-        assert response.status_code == 503 and response.json()["broker"]["ok"] is False
-        assert elapsed < 5
-        time.sleep(8)  # well past the broker socket timeout of both acknowledgements
-    finally:
-        redis_server.thaw()
+    thawed = _render_two_then_fail_their_acks(worker, redis_server, client, centre_a, referent_a)
+    assert worker.output().count(SLOT_FREED) >= 2
     # Capacity is back: four new jobs on a two-process worker are all rendered.
-    later = [
-        services.certificate_issue(
-            mobility=evaluated_mobility(centre=centre_a, participant=base.LearnerFactory(centre=centre_a)),
-            acting_user=referent_a,
-        ).job.pk
-        for _ in range(4)
-    ]
+    later = _issue_for_new_learners(4, centre_a, referent_a)
     _wait_ready(later, timeout=60, worker=worker)
+    recovered = time.monotonic() - thawed
+    print(f"four new jobs ready {recovered:.1f}s after the thaw")  # README: Reliability
+    assert recovered < 30  # without the freed slots: only after the stalled worker's restart
     wait_for(lambda: client.get("/healthz").status_code == 200, timeout=15, what="/healthz back to ok")
+    assert "restarting" not in worker.output()  # the freed slots did it, not a restart
+
+
+def test_a_worker_whose_failed_acknowledgements_kept_their_slots_restarts_itself_and_consumes_again(
+    workers, redis_server, client, settings, centre_a, referent_a
+):
+    """Without the slot-freeing acknowledgement the worker consumes nothing after the freeze (both
+    prefetch slots lost, both processes free): /healthz says so, and the worker restarts itself."""
+    settings.WORKER_HEARTBEAT_STALE_AFTER = 5
+    worker = workers(
+        concurrency=2,
+        beat=True,
+        env={
+            **FAST_SWEEPS,
+            **SLOW_RENDER,
+            "REDIS_URL": redis_server.url,
+            "ACK_KEEPS_SLOT": "1",
+            "WORKER_STALL_AFTER": "25",
+        },
+        include=FAULTS,
+    )
+    pid = worker.process.pid
+    thawed = _render_two_then_fail_their_acks(worker, redis_server, client, centre_a, referent_a)
+    assert SLOT_FREED not in worker.output()
+    later = _issue_for_new_learners(2, centre_a, referent_a)
+    response = wait_for(
+        lambda: (r := client.get("/healthz")).status_code == 503 and r,
+        timeout=15,
+        what="/healthz to report the worker that consumes nothing",
+    )
+    assert response.json()["broker"]["ok"] is True and response.json()["worker"]["ok"] is False
+    wait_for(lambda: "restarting" in worker.output(), timeout=40, what=f"the restart ({worker.log_path})")
+    restarted = time.monotonic() - thawed
+    assert {_status(pk) for pk in later} <= {JobStatus.REQUESTED}  # nothing consumed until then
+    _wait_ready(later, timeout=60, worker=worker)
+    ready = time.monotonic() - thawed
+    wait_for(lambda: client.get("/healthz").status_code == 200, timeout=15, what="/healthz back to ok")
+    assert worker.process.poll() is None and worker.process.pid == pid  # the same process, run again
+    assert worker.output().count(f"{worker.name} ready.") == 2
+    print(f"worker restarted {restarted:.1f}s, new jobs ready {ready:.1f}s after the thaw")  # README
 
 
 def test_a_worker_that_consumes_nothing_is_reported_down(workers, redis_server, client, settings):

@@ -19,21 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", default="1", help="Worker processes.")
 
     def handle(self, *args, host: str, port: str, concurrency: str, **options):
-        worker_cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mobility",
-            "worker",
-            "--beat",
-            "--concurrency",
-            concurrency,
-            "--loglevel",
-            "INFO",
-            "--schedule",
-            settings.CELERY_BEAT_SCHEDULE_FILENAME,
-        ]
+        worker_cmd = worker_command(concurrency)
         web_cmd = [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"]
         broker = "Redis" if settings.REDIS_URL else "embedded filesystem broker"
         self.stdout.write(f"Starting a Celery worker ({broker}) and the web server on http://{host}:{port}/")
@@ -83,3 +69,25 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Ready on http://{host}:{port}/"))
         self.stdout.write(path.read_text(encoding="utf-8"))
+
+
+def worker_command(concurrency: str) -> list[str]:
+    """The worker with its beat, as the platform runs it."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "mobility",
+        "worker",
+        "--beat",
+        "--without-heartbeat",  # see mobility/celery.py
+        "--without-gossip",
+        "--without-mingle",
+        "--concurrency",
+        concurrency,
+        "--loglevel",
+        "INFO",
+        "--schedule",
+        settings.CELERY_BEAT_SCHEDULE_FILENAME,
+    ]
