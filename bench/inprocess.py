@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", help="a page kind to profile (mobility_page, dashboard, …)")
+    parser.add_argument("--only", nargs="+", help="the page kinds to measure (all by default)")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=40)
     args = parser.parse_args(argv)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     centre = page_centre()
     referent = User.objects.get(email=f"referent{centre.pk}@scale.example")
     paths = paths_for(centre)
-    kinds = ("trivial", *PAGES, "search")
+    kinds = args.only or ("trivial", *PAGES, "search")
     with override_settings(ROOT_URLCONF="bench.urls"):
         client = DjangoClient(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="fr")
         client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(referent)
