@@ -9,6 +9,7 @@ urlpatterns = [
     path("mobilities/new/", views.mobility_create, name="mobility-create"),
     path("mobilities/<int:pk>/", views.mobility_detail, name="mobility-detail"),
     path("mobilities/<int:pk>/edit/", views.mobility_edit, name="mobility-edit"),
+    path("mobilities/<int:pk>/forms/<slug:name>/", views.mobility_form, name="mobility-form"),
     path("mobilities/<int:pk>/status/", views.mobility_transition, name="mobility-transition"),
     path("mobilities/<int:pk>/agreement/sign/", views.mobility_sign, name="agreement-sign"),
     path("contacts/options/", views.contact_options, name="contact-options"),

@@ -23,10 +23,9 @@ from mobility.agreements.models import Party
 from mobility.catalogue import selectors as catalogue_selectors
 from mobility.catalogue.models import Step
 from mobility.documents import selectors as documents_selectors
-from mobility.documents.forms import DocumentForm
 from mobility.groups import selectors as groups_selectors
 from mobility.learners import selectors as learners_selectors
-from mobility.mobilities import selectors, services
+from mobility.mobilities import selectors, services, subforms
 from mobility.mobilities.forms import MobilityFilterForm, MobilityForm, TransitionForm
 from mobility.mobilities.history import describe
 from mobility.mobilities.models import MobilityStatus
@@ -42,7 +41,6 @@ from mobility.site.staff import (
     staff_required,
     visible_centres,
 )
-from mobility.tracking.forms import ChecklistAddForm, FollowUpForm
 from partners.pages import errors_to_form
 
 #: How the action leading to each status is worded on its button.
@@ -79,8 +77,7 @@ FORWARD: dict[str, str] = {
     MobilityStatus.CANCELLED: MobilityStatus.DRAFT,
 }
 
-#: Moves that need a reason, asked for in a small form of their own.
-NEEDS_REASON = (MobilityStatus.CANCELLED, MobilityStatus.INTERRUPTED)
+NEEDS_REASON = subforms.NEEDS_REASON
 
 
 def mobility_list_context(
@@ -197,36 +194,26 @@ def _transition_hint(mobility: Any, target: str) -> str:
     return ""
 
 
-def _sign_forms(agreement: Any, mobility: Any, overrides: dict[str, SignatureForm]) -> list[dict[str, Any]]:
-    """One row per party that signs this version: their signature, or a form to record it."""
+def _sign_rows(agreement: Any, mobility: Any, overrides: dict[str, SignatureForm]) -> list[dict[str, Any]]:
+    """One row per party that signs this version: their signature, or the link to the form that
+    records it (the form itself when it came back with an error)."""
     if agreement is None:
         return []
     signed = {s.party: s for s in agreement.signatures.all()}
-    learner = mobility.participant
-    default_names: dict[str, str] = {
-        Party.LEARNER: learner.full_name,
-        Party.GUARDIAN: learner.guardian_name,
-        Party.SENDING: "",
-        Party.HOST: mobility.host_tutor.full_name if mobility.host_tutor_id else "",
-        Party.INTERMEDIARY: mobility.intermediary.display_name if mobility.intermediary_id else "",
-    }
-    rows = []
-    for party in agreements_services.agreement_required_parties(agreement=agreement):
-        form = overrides.get(party) or SignatureForm(
-            prefix=f"sign-{party}", initial={"party": party, "signer_name": default_names.get(party, "")}
-        )
-        rows.append(
-            {"party": party, "label": Party(party).label, "signature": signed.get(party), "form": form}
-        )
-    return rows
+    return [
+        {
+            "party": party,
+            "label": Party(party).label,
+            "signature": signed.get(party),
+            "form": overrides.get(party),
+            "url": subforms.url(mobility, f"sign-{party}"),
+        }
+        for party in agreements_services.agreement_required_parties(agreement=agreement)
+    ]
 
 
-def _choices_from(field: Any, rows: list[Any]) -> None:
-    """A model choice field's options from rows the page read already (the same rows its queryset
-    would give, in the same order), so that drawing the form costs no query. Validation still goes
-    through the field's queryset."""
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = empty + [(row.pk, field.label_from_instance(row)) for row in rows]
+def _transition_label(mobility: Any, target: str) -> Any:
+    return BACK_LABELS.get((mobility.status, target)) or TRANSITION_LABELS.get(target, target)
 
 
 def _translation_context(agreement: Any, mobility: Any) -> dict[str, Any]:
@@ -276,13 +263,14 @@ def mobility_page(
         transitions.append(
             {
                 "status": target,
-                "label": BACK_LABELS.get((mobility.status, target)) or TRANSITION_LABELS.get(target, target),
+                "label": _transition_label(mobility, target),
                 "needs_reason": target in NEEDS_REASON,
                 "primary": FORWARD.get(mobility.status) == target,
                 "hint": hint,
                 "blocked": bool(hint) or (target == MobilityStatus.CONFIRMED and bool(blockers)),
                 "form": forms.get(f"transition_{target}")
-                or TransitionForm(prefix=f"to-{target}", initial={"to_status": target}),
+                or (None if target in NEEDS_REASON else subforms.transition_form(target)),
+                "url": subforms.url(mobility, f"to-{target}"),
             }
         )
     # the outbox's latest messages, shown below and counted by the outside panel
@@ -293,7 +281,7 @@ def mobility_page(
         "can_manage": manage,
         "agreement": agreement,
         "versions": versions,
-        "signature_rows": _sign_forms(agreement, mobility, forms.get("sign_forms") or {}),
+        "signature_rows": _sign_rows(agreement, mobility, forms.get("sign_forms") or {}),
         "missing_parties": agreements_services.agreement_missing_parties(agreement=agreement)
         if agreement
         else [],
@@ -312,16 +300,20 @@ def mobility_page(
         "transition_error": forms.get("transition_error"),
     }
     if manage:
-        context["checklist_form"] = forms.get("checklist_form") or ChecklistAddForm()
-        followup_form = forms.get("followup_form") or FollowUpForm(mobility=mobility)
-        _choices_from(
-            followup_form.fields["followup"], [f for f in mobility.followup_rows if f.done_on is None]
-        )
+        # the sub-forms are drawn when their section is opened (``subforms``), unless one came
+        # back with an error or, for a document, the section opens by itself on a missing one
+        context["checklist_form"] = forms.get("checklist_form")
+        followup_form = forms.get("followup_form")
+        if followup_form is not None:
+            subforms.choices_from(
+                followup_form.fields["followup"], [f for f in mobility.followup_rows if f.done_on is None]
+            )
         context["followup_form"] = followup_form
-        document_form = forms.get("document_form") or DocumentForm(
-            initial={"document_type": missing[0].pk if missing else None}
-        )
-        _choices_from(document_form.fields["document_type"], document_types)
+        document_form = forms.get("document_form")
+        if document_form is None and missing:
+            document_form = subforms.document_form(missing=missing, document_types=document_types)
+        elif document_form is not None:
+            subforms.choices_from(document_form.fields["document_type"], document_types)
         context["document_form"] = document_form
     return render(request, "mobility/mobility_detail.html", context, status=status)
 
@@ -331,6 +323,23 @@ def mobility_page(
 def mobility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mobility = selectors.mobility_detail_for_user(user=request.user, pk=pk)
     return mobility_page(request, mobility)
+
+
+@staff_required
+@require_safe
+def mobility_form(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
+    """One sub-form of the mobility page, fresh: the fragment htmx puts in its section when it is
+    opened, or a page of its own without JavaScript. For those who may fill it in."""
+    mobility = selectors.mobility_get_for_user(user=request.user, pk=pk)
+    require_manage(request, mobility.centre_id)
+    template, heading, context = subforms.fragment(
+        mobility, name, transition_label=lambda target: _transition_label(mobility, target)
+    )
+    if request.htmx:
+        return render(request, template, context)
+    return render(
+        request, "mobility/subform_page.html", {**context, "template": template, "heading": heading}
+    )
 
 
 @staff_required

@@ -168,6 +168,8 @@ ROUTES = [
     Route("mobility:mobility-create", CREATE),
     Route("mobility:mobility-detail", OBJECT, kwargs=pk("mobility")),
     Route("mobility:mobility-edit", EDIT, kwargs=pk("mobility")),
+    # a sub-form of the mobility page, drawn when its section is opened (for those who may fill it in)
+    Route("mobility:mobility-form", EDIT, kwargs=lambda w: {"pk": w.mobility.pk, "name": "checklist"}),
     Route(
         "mobility:mobility-transition",
         POST_ACTS,
