@@ -136,6 +136,14 @@ def test_apply_on_a_phone_agree_score_select_and_plan(browser: Browser, site, ce
     ):
         page.goto(f"{site.url}{path}")
         screenshot(page, f"recruitment/staff-{name}")
+    # the referent's pages on a phone: nothing wider than the screen (the public address, the scores)
+    small = browser.new_context(viewport=PHONE)
+    log_in(small, site, referent_a, "fr")
+    narrow = small.new_page()
+    for path in (f"/calls/{call.pk}/", f"/applications/{application.pk}/", f"/calls/{call.pk}/report/"):
+        narrow.goto(f"{site.url}{path}")
+        assert not horizontal_overflow(narrow), (path, horizontal_overflow(narrow))
+    small.close()
 
 
 def test_an_open_call_reaches_the_learner_s_space_and_the_referent_tells_them(
