@@ -163,6 +163,9 @@ def _render_two_then_fail_their_acks(worker, redis_server, client, centre_a, ref
     finally:
         redis_server.thaw()
     print(f"two acknowledgements failed; Redis frozen {time.monotonic() - frozen:.1f}s")
+    for line in worker.output().splitlines():  # the evidence, from the worker's own log
+        if ACK_FAILED in line or SLOT_FREED in line:
+            print("  worker:", line)
     return time.monotonic()
 
 
