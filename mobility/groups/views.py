@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mobility.groups import selectors, services
@@ -250,7 +251,13 @@ def group_add_members(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             errors_to_form(form, exc)
         else:
             messages.success(
-                request, _("%(count)s participants added to the group.") % {"count": len(created)}
+                request,
+                ngettext(
+                    "%(count)s participant added to the group.",
+                    "%(count)s participants added to the group.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
             return redirect("mobility:group-detail", pk=group.pk)
     return render(

@@ -101,9 +101,10 @@ def test_a_tutor_of_another_host_is_refused_for_a_member(client_of, referent_a, 
 
 def test_a_late_recruit_joins_the_group(client_of, referent_a, centre_a, group):
     late = factories.LearnerFactory(centre=centre_a)
-    response = client_of(referent_a).post(f"/groups/{group.pk}/members/", {"participants": [late.pk]})
-    assert response.status_code == 302
+    client = client_of(referent_a)
+    response = client.post(f"/groups/{group.pk}/members/?lang=fr", {"participants": [late.pk]}, follow=True)
     assert group.mobilities.filter(participant=late).exists()
+    assert "1 participant ajouté au groupe." in response.content.decode()  # one, in the singular
 
 
 def test_new_group_dates_move_the_members_not_yet_under_way(client_of, referent_a, group):
