@@ -178,17 +178,7 @@ def call_place_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_manage(request, call.centre_id)
     hosts = mobilities_selectors.directory_for_user(user=request.user, kinds=mobilities_selectors.HOST_KINDS)
     form = forms.PlaceForm(request.POST, hosts=hosts)
-    if form.is_valid():
-        try:
-            call_services.place_add(
-                call=call, data=form.cleaned_data, acting_user=request.user, request=request
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Places added."))
-            return redirect("mobility:call-detail", pk=call.pk)
-    return _call_page(request, call, place_form=form, status=400)
+    return _call_form_post(request, call, form, call_services.place_add, _("Places added."), "place_form")
 
 
 @staff_required
@@ -197,17 +187,23 @@ def call_criterion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_for_user(user=request.user, pk=pk)
     require_manage(request, call.centre_id)
     form = forms.CriterionForm(request.POST)
+    return _call_form_post(
+        request, call, form, call_services.criterion_add, _("Criterion added."), "criterion_form"
+    )
+
+
+def _call_form_post(request, call, form, save, done: str, form_name: str) -> HttpResponse:
+    """A form posted on a call's page: saved at once or not at all, then back to the page, or the
+    page again with the form's errors (named ``form_name`` in its context)."""
     if form.is_valid():
         try:
-            call_services.criterion_add(
-                call=call, data=form.cleaned_data, acting_user=request.user, request=request
-            )
+            save(call=call, data=form.cleaned_data, acting_user=request.user, request=request)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("Criterion added."))
+            messages.success(request, done)
             return redirect("mobility:call-detail", pk=call.pk)
-    return _call_page(request, call, criterion_form=form, status=400)
+    return _call_page(request, call, **{form_name: form}, status=400)
 
 
 @staff_required

@@ -294,3 +294,17 @@ def test_erasing_the_learner_erases_their_applications_and_the_archive_lists_the
     assert "J'aime le pain." in str(collected)
     learner_erase(learner=mobility.participant, acting_user=referent_a)
     assert not Application.objects.filter(pk=a.pk).exists()
+
+
+def test_a_criterion_posted_on_the_calls_page_is_added_or_its_errors_shown(client_of, referent_a, call):
+    client = client_of(referent_a)
+    data = {"label": "Assiduité", "weight": "2", "max_points": "10", "source": "scored"}
+    refused = client.post(f"/calls/{call.pk}/criteria/", {**data, "label": ""})
+    assert refused.status_code == 400 and refused.context["criterion_form"].errors["label"]
+    fixed = client.post(f"/calls/{call.pk}/criteria/", data)  # the call is open: its grid is fixed
+    assert fixed.status_code == 400 and "fixed once the call is open" in str(fixed.context["criterion_form"].errors)
+    call.status = "draft"
+    call.save(update_fields=["status"])
+    before = call.criteria.count()
+    assert client.post(f"/calls/{call.pk}/criteria/", data).status_code == 302
+    assert call.criteria.count() == before + 1
