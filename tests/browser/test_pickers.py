@@ -112,7 +112,7 @@ def test_a_referent_adds_a_late_recruit_to_a_group_by_typing_part_of_the_name(
     assert not horizontal_overflow(page)
     screenshot(page, "pickers/group-members-phone", full_page=False)
     page.get_by_role("button", name="Add to the group").click()
-    expect(page.locator(".message--success")).to_contain_text("1 participants added")
+    expect(page.locator(".message--success")).to_contain_text("1 participant added")
     assert group.mobilities.filter(participant=late).exists()
 
     # Then every link at once, from the group's page: who was skipped is said, with the reason.
