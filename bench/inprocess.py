@@ -46,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", help="the page kinds to measure (all by default)")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument(
+        "--filter", help="restrict the profile's lines to paths matching this (a regular expression)"
+    )
+    parser.add_argument(
+        "--queries",
+        action="store_true",
+        help="print each query of the first request of each page, with its time",
+    )
     args = parser.parse_args(argv)
     _configure()
     import django
@@ -81,20 +89,28 @@ def main(argv: list[str] | None = None) -> int:
                 with CaptureQueriesContext(connection) as captured:
                     client.get(path)
                 counts.add(len(captured))
+                if args.queries and path == kind_paths[0]:
+                    for query in captured.captured_queries:
+                        print(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:160]}")
             if args.profile == kind:
                 profile = cProfile.Profile()
                 profile.enable()
                 for index in range(args.repeat):
                     client.get(kind_paths[index % len(kind_paths)])
                 profile.disable()
-                pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort).print_stats(args.lines)
-            times = []
+                stats = pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort)
+                stats.print_stats(*([args.filter] if args.filter else []), args.lines)
+            times, walls = [], []
             for index in range(args.repeat):
-                started = time.process_time()
+                started, wall = time.process_time(), time.perf_counter()
                 client.get(kind_paths[index % len(kind_paths)])
                 times.append(time.process_time() - started)
+                walls.append(time.perf_counter() - wall)
             queries = "–".join(str(n) for n in sorted({min(counts), max(counts)}))
-            print(f"{kind}: {statistics.median(times) * 1000:.1f} ms CPU (median of {args.repeat}), {queries} queries")
+            print(
+                f"{kind}: {statistics.median(times) * 1000:.1f} ms CPU, {statistics.median(walls) * 1000:.1f} ms wall"
+                f" (medians of {args.repeat}), {queries} queries"
+            )
     return 0
 
 

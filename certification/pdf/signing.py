@@ -47,16 +47,46 @@ def _asn1(seal: Seal) -> tuple[Any, Any, list[Any]]:
     return cert, key, chain
 
 
+def _signer(seal: Seal, cert: Any, key: Any, chain: list[Any]) -> Any:
+    """pyHanko's in-memory signer, signing with the seal's key as it is already loaded.
+
+    pyHanko's ``SimpleSigner`` parses the key again at every signature, and twice per PDF (its size
+    estimate signs too): about 50 ms each for an RSA key, which is checked when loaded.
+    """
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    class SealSigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            digest = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and isinstance(seal.key, rsa.RSAPrivateKey):
+                return seal.key.sign(data, padding.PKCS1v15(), digest)
+            if mechanism == "ecdsa" and isinstance(seal.key, ec.EllipticCurvePrivateKey):
+                return seal.key.sign(data, ec.ECDSA(digest))
+            return super().sign_raw(data, digest_algorithm)
+
+    return SealSigner(
+        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
+    )
+
+
+def _reserved(cert: Any, chain: list[Any]) -> int:
+    """The room left in the PDF for the signature container (hexadecimal, hence twice its bytes): the
+    certificates it carries, the signature and its signed attributes (under 2 KB), with a margin.
+    Given, it spares pyHanko a trial signature to measure it."""
+    return 2 * (len(cert.dump()) + sum(len(c.dump()) for c in chain) + 8192)
+
+
 def sign_pdf(pdf: bytes, *, seal: Seal, reason: str, location: str = "", name: str = "") -> bytes:
     """``pdf`` with a PAdES baseline signature by ``seal`` (an invisible field: the page shows who signed)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     cert, key, chain = _asn1(seal)
-    signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
-    )
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -66,7 +96,10 @@ def sign_pdf(pdf: bytes, *, seal: Seal, reason: str, location: str = "", name: s
         name=name[:200] or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = _outside_an_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
+    signer = _signer(seal, cert, key, chain)
+    out = _outside_an_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=_reserved(cert, chain))
+    )
     return out.getvalue()
 
 
