@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import shutil
@@ -311,11 +312,8 @@ def certificate_html(group: MobilityGroup, user: User) -> tuple[str, tuple]:
         captured.update(html=html, attachments=attachments)
         raise Captured  # what follows the PDF step (the PAdES seal) needs a real PDF
 
-    with mock.patch.object(documents, "html_to_pdf", capture):
-        try:
-            documents.render_certificate(content, credential)
-        except Captured:
-            pass
+    with mock.patch.object(documents, "html_to_pdf", capture), contextlib.suppress(Captured):
+        documents.render_certificate(content, credential)
     return captured["html"], captured["attachments"]
 
 
