@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
+    Exists,
+    OuterRef,
     Q,
     QuerySet,
 )
@@ -23,5 +25,13 @@ def activity_type_list_for_user(*, user: Any, include_inactive: bool = False) ->
     return qs.order_by("order", "name")
 
 
-def document_type_list() -> QuerySet[DocumentType]:
-    return DocumentType.objects.order_by("order", "name")
+def document_type_list(*, required_by: int | None = None) -> QuerySet[DocumentType]:
+    """The document types in their order; with ``required_by`` (an activity type's id) each says
+    whether that activity type requires it (``required``), in the same query."""
+    qs = DocumentType.objects.order_by("order", "name")
+    if required_by is not None:
+        through = ActivityType.required_documents.through.objects.filter(
+            activitytype_id=required_by, documenttype_id=OuterRef("pk")
+        )
+        qs = qs.annotate(required=Exists(through))
+    return qs

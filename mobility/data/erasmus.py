@@ -118,6 +118,7 @@ def _batch_values(mobilities: list[Mobility], mapping: ErasmusMapping) -> dict[i
             )
     return values
 
+
 GENDERS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Undefined"}
 
 #: How the pre-check names a row.

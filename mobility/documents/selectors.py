@@ -83,10 +83,17 @@ def documents_present(*, mobility: Mobility, documents: list[Document] | None = 
     return present
 
 
-def missing_documents(*, mobility: Mobility, documents: list[Document] | None = None) -> list[DocumentType]:
+def missing_documents(
+    *,
+    mobility: Mobility,
+    documents: list[Document] | None = None,
+    required: list[DocumentType] | None = None,
+) -> list[DocumentType]:
     """Documents the activity type requires before confirmation that are not uploaded yet
-    (``documents`` as for ``documents_present``)."""
-    required = list(mobility.activity_type.required_documents.all())
+    (``documents`` as for ``documents_present``; ``required``: the activity type's required
+    documents, when already read)."""
+    if required is None:
+        required = list(mobility.activity_type.required_documents.all())
     if not required:
         return []
     minor = participant_is_minor(mobility)

@@ -102,7 +102,9 @@ class GroupMembersForm(forms.Form):
         super().__init__(*args, **kwargs)
         params: dict[str, Any] = {"kind": ParticipantKind.LEARNER}
         params.update({"group": group_id} if group_id else {"centre": ",".join(str(c) for c in centre_ids)})
-        self.fields["participants"].widget = SearchCheckboxes(source="mobility:picker-learners", params=params)
+        self.fields["participants"].widget = SearchCheckboxes(
+            source="mobility:picker-learners", params=params
+        )
         self.fields["host_organisation"].widget = organisation_picker("host")
         self.fields["participants"].queryset = (
             learners_selectors.learner_choices_for_centres(

@@ -295,7 +295,10 @@ def group_confirm_all(
             continue
         try:
             mobility_transition(
-                mobility=mobility, to_status=MobilityStatus.CONFIRMED, acting_user=acting_user, request=request
+                mobility=mobility,
+                to_status=MobilityStatus.CONFIRMED,
+                acting_user=acting_user,
+                request=request,
             )
         except ValidationError as exc:
             outcome.refused.append((who, " ".join(exc.messages)))

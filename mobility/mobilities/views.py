@@ -243,14 +243,19 @@ def mobility_page(
     for item in mobility.checklist_rows:
         steps.setdefault(item.step, {"label": item.step, "items": []})["items"].append(item)
     overdue = sum(1 for item in mobility.checklist_rows if item.is_overdue)
-    missing = documents_selectors.missing_documents(mobility=mobility, documents=mobility.document_rows)
+    # a small catalogue, read once, saying which types this mobility's activity requires
+    document_types = list(catalogue_selectors.document_type_list(required_by=mobility.activity_type_id))
+    missing = documents_selectors.missing_documents(
+        mobility=mobility,
+        documents=mobility.document_rows,
+        required=[t for t in document_types if t.required],
+    )
     blockers = (
         services.confirmation_blockers(mobility=mobility, agreement=agreement, documents_missing=missing)
         if mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED)
         else []
     )
     entries = selectors.mobility_history(mobility=mobility, agreement_ids=[v.pk for v in versions])
-    document_types = list(catalogue_selectors.document_type_list())  # a small catalogue, read once
     history = describe(
         entries,
         checklist={str(i.pk): i for i in mobility.checklist_rows},
