@@ -125,9 +125,12 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
     required_by_type: dict[int, list[DocumentType]] = {}
     soon_list = [m for m in upcoming if m.status != MobilityStatus.DRAFT][:60]
     if soon_list:
-        type_ids = {m.activity_type_id for m in soon_list}
-        for at in ActivityType.objects.filter(pk__in=type_ids).prefetch_related("required_documents"):
-            required_by_type[at.pk] = list(at.required_documents.all())
+        # the required documents of their activity types, in one query on the link table
+        required = ActivityType.required_documents.through.objects.filter(
+            activitytype_id__in={m.activity_type_id for m in soon_list}
+        ).select_related("documenttype")
+        for link in required.order_by("documenttype__order", "documenttype__name"):
+            required_by_type.setdefault(link.activitytype_id, []).append(link.documenttype)
         # The rule of ``missing_documents`` (the confirmation blockers), for many mobilities at once:
         # a learner's document counts for this mobility or for none other, while it is still valid.
         uploaded: dict[int, list[tuple[int | None, int, date | None]]] = {}

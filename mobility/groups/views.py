@@ -26,6 +26,7 @@ from mobility.site.staff import (
     can_manage,
     form_page,
     manageable_centres,
+    may_create,
     paginate,
     require_manage,
     saved_to,
@@ -66,7 +67,7 @@ def group_list(request: AuthenticatedRequest) -> HttpResponse:
             "search": search,
             "when": request.GET.get("when") or "upcoming",
             "show_centre": len(visible_centres(request.user)) > 1,
-            "can_create": bool(manageable_centres(request.user)),
+            "can_create": may_create(request.user),
         },
     )
 

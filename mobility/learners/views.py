@@ -22,6 +22,7 @@ from mobility.site.staff import (
     can_manage,
     form_page,
     manageable_centres,
+    may_create,
     paginate,
     require_manage,
     saved_to,
@@ -61,7 +62,7 @@ def learner_list(request: AuthenticatedRequest) -> HttpResponse:
             "filter_form": form,
             "default_sort": "name",
             "show_centre": len(centres) > 1,
-            "can_create": bool(manageable_centres(request.user)),
+            "can_create": may_create(request.user),
             "filtered": any(v for k, v in values.items() if k != "sort"),
         },
     )

@@ -18,7 +18,9 @@ from mobility.groups import selectors as groups_selectors
 from mobility.learners import selectors as learners_selectors
 from mobility.mobilities import selectors
 from mobility.site.forms import contact_label, member_label, participant_label
-from mobility.site.staff import AuthenticatedRequest, manageable_centres, staff_required
+from mobility.site.staff import AuthenticatedRequest, staff_required
+from partners.accounts.access import get_access
+from partners.accounts.roles import Capability
 
 #: How many matches a picker shows; typing more narrows them.
 RESULTS = 20
@@ -49,7 +51,7 @@ def _ids(raw: str) -> set[int]:
 @require_GET
 def picker_learners(request: AuthenticatedRequest) -> JsonResponse:
     """Learners of the centres the user plans for; ``centre`` narrows them, ``group`` leaves out its members."""
-    centre_ids = {c.pk for c in manageable_centres(request.user)}
+    centre_ids = set(get_access(request.user).centres_with(Capability.MANAGE_LEARNERS))
     if not centre_ids:
         raise PermissionDenied
     wanted = _ids(request.GET.get("centre", ""))

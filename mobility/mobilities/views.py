@@ -35,6 +35,7 @@ from mobility.site.staff import (
     can_manage,
     form_page,
     manageable_centres,
+    may_create,
     paginate,
     require_manage,
     saved_to,
@@ -112,7 +113,7 @@ def mobility_list_context(
 @require_safe
 def mobility_list(request: AuthenticatedRequest) -> HttpResponse:
     context = mobility_list_context(request)
-    context["can_create"] = bool(manageable_centres(request.user))
+    context["can_create"] = may_create(request.user)
     return render(request, "mobility/mobility_list.html", context)
 
 

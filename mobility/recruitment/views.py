@@ -26,6 +26,7 @@ from mobility.site.staff import (
     AuthenticatedRequest,
     can_manage,
     manageable_centres,
+    may_create,
     paginate,
     require_manage,
     staff_required,
@@ -50,7 +51,7 @@ def call_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "recruitment/call_list.html",
-        {"page": paginate(request, calls), "can_create": bool(manageable_centres(request.user))},
+        {"page": paginate(request, calls), "can_create": may_create(request.user)},
     )
 
 

@@ -60,6 +60,12 @@ def manageable_centres(user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
+def may_create(user: Any) -> bool:
+    """Whether the user manages learners and mobilities in some centre (a page's "New …" button),
+    read from the access already computed for the request: no query."""
+    return bool(get_access(user).centres_with(Capability.MANAGE_LEARNERS))
+
+
 def can_manage(request: HttpRequest, centre_id: int | None = None) -> bool:
     return get_access(request.user).can(Capability.MANAGE_LEARNERS, centre_id)
 
