@@ -1,7 +1,7 @@
 """The CPU cost and the queries of one request of each page, in-process, on a seeded database.
 
     DATABASE_URL=postgres://…/<a seeded database> .venv/bin/python -m bench.inprocess [--repeat 30]
-        [--profile mobility_page] [--sort cumulative] [--lines 40]
+        [--profile mobility_page] [--sort cumulative] [--lines 40] [--filter REGEX] [--queries] [--explain]
 
 The same measurement as ``cpu_ms_<page>`` of ``make bench`` (``bench.capacity.bench_cpu``: Django's
 test client in this process, production's settings with ``DEBUG=false``, the referent of the first
@@ -39,6 +39,26 @@ def _configure() -> None:
     os.environ.pop("MFA_REQUIRED_FOR_STAFF", None)
 
 
+def _explain(connection, queries: list[str]) -> None:
+    """Planning and execution times of each query, as PostgreSQL reports them (third of three runs)."""
+    import re
+
+    for sql in queries:
+        with connection.cursor() as cursor:
+            for _run in range(3):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, SUMMARY) " + sql)
+            lines = [row[0] for row in cursor.fetchall()]
+        found = {
+            key: float(match.group(1))
+            for key in ("Planning", "Execution")
+            for line in lines
+            if (match := re.match(rf"{key} Time: ([\d.]+) ms", line))
+        }
+        print(
+            f"  plan {found.get('Planning', 0):6.2f} ms  run {found.get('Execution', 0):6.2f} ms  {sql[:140]}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -53,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         "--queries",
         action="store_true",
         help="print each query of the first request of each page, with its time",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN (ANALYZE, BUFFERS) each query of the first request of each page: planning and run times",
     )
     args = parser.parse_args(argv)
     _configure()
@@ -92,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                 if args.queries and path == kind_paths[0]:
                     for query in captured.captured_queries:
                         print(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:160]}")
+                if args.explain and path == kind_paths[0]:
+                    _explain(connection, [query["sql"] for query in captured.captured_queries])
             if args.profile == kind:
                 profile = cProfile.Profile()
                 profile.enable()

@@ -74,3 +74,38 @@ def test_the_page_section_reports_capacity_and_cpu_figures():
         "cpu_ms_",
     ):
         assert f"`{name}" in readme, name
+
+
+def test_the_parallel_bare_rate_adds_up_the_processes_rendering_at_once():
+    import time
+
+    from bench import certificates
+
+    def render() -> bytes:  # a render that waits instead of computing: the cores do not matter
+        time.sleep(0.01)
+        return b"%PDF"
+
+    one = certificates.bare_rate(render, 10)
+    assert certificates.bare_parallel_rate(render, 10, 2) > 1.5 * one
+
+
+@pytest.mark.django_db
+def test_the_bare_baseline_renders_the_html_the_worker_renders_for_a_sealed_certificate(centre_a, referent_a):
+    """The benchmark's baseline takes the certificate's HTML where the PDF is made, before the PAdES
+    seal (which needs a real PDF), and WeasyPrint renders it into a PDF/A with the credential."""
+    import io
+
+    from pypdf import PdfReader
+
+    from bench import certificates
+    from certification.models import Certificate
+    from tests import factories as base
+    from tests.certification.factories import GroupFactory, evaluated_mobility
+
+    group = GroupFactory(centre=centre_a)
+    evaluated_mobility(group=group, participant=base.LearnerFactory(centre=centre_a))
+    html, attachments = certificates.certificate_html(group, referent_a)
+    assert "<html" in html and attachments[0].name.endswith(".jsonld")
+    assert not Certificate.objects.exists()  # issued for the capture only, rolled back
+    pdf = certificates.bare_renderer(html, attachments)()
+    assert PdfReader(io.BytesIO(pdf)).attachments
