@@ -49,7 +49,9 @@ def mobility_documents(request: HttpRequest, mobility: Mobility) -> str | None:
     # One read of the mobility's jobs: the latest of each kind, and the latest of each agreement.
     jobs: dict[str, Any] = {}
     agreement_jobs: dict[int, Any] = {}
-    for job in selectors.mobility_jobs(centre_id=mobility.centre_id, mobility=mobility) if mobility.pk else []:
+    for job in (
+        selectors.mobility_jobs(centre_id=mobility.centre_id, mobility=mobility) if mobility.pk else []
+    ):
         jobs.setdefault(job.kind, job)
         if job.kind == JobKind.LEARNING_AGREEMENT and job.agreement_id is not None:
             agreement_jobs.setdefault(job.agreement_id, job)

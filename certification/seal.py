@@ -150,9 +150,10 @@ def _name(common: str) -> x509.Name:
 
 
 def make_demo_chain(
-    *, days: int = 3 * 365, not_before: dt.datetime | None = None
+    *, days: int = 3 * 365, not_before: dt.datetime | None = None, key: Any = None
 ) -> tuple[Any, x509.Certificate, x509.Certificate]:
-    """A self-signed demonstration root and a seal certificate issued by it: (key, seal cert, root)."""
+    """A self-signed demonstration root and a seal certificate issued by it: (key, seal cert, root).
+    ``key``: the seal's private key (a new 2048-bit RSA key by default)."""
     start = not_before or _now() - dt.timedelta(days=1)
     root_key = ec.generate_private_key(ec.SECP256R1())
     root_name = _name("Demonstration root — not a trust service provider")
@@ -170,7 +171,7 @@ def make_demo_chain(
         )
         .sign(root_key, hashes.SHA256())
     )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(DEMO_NAME))
