@@ -18,9 +18,7 @@ from mobility.groups import selectors as groups_selectors
 from mobility.learners import selectors as learners_selectors
 from mobility.mobilities import selectors
 from mobility.site.forms import contact_label, member_label, participant_label
-from mobility.site.staff import AuthenticatedRequest, staff_required
-from partners.accounts.access import get_access
-from partners.accounts.roles import Capability
+from mobility.site.staff import AuthenticatedRequest, manageable_centre_ids, staff_required
 
 #: How many matches a picker shows; typing more narrows them.
 RESULTS = 20
@@ -51,7 +49,7 @@ def _ids(raw: str) -> set[int]:
 @require_GET
 def picker_learners(request: AuthenticatedRequest) -> JsonResponse:
     """Learners of the centres the user plans for; ``centre`` narrows them, ``group`` leaves out its members."""
-    centre_ids = set(get_access(request.user).centres_with(Capability.MANAGE_LEARNERS))
+    centre_ids = set(manageable_centre_ids(request.user))
     if not centre_ids:
         raise PermissionDenied
     wanted = _ids(request.GET.get("centre", ""))

@@ -54,16 +54,20 @@ def visible_centres(user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=get_access(user).centre_ids).order_by("name"))
 
 
+def manageable_centre_ids(user: Any) -> frozenset[int]:
+    """The ids of the centres where the user may create and change learners and mobilities, read
+    from the access already computed for the request: no query."""
+    return get_access(user).centres_with(Capability.MANAGE_LEARNERS)
+
+
 def manageable_centres(user: Any) -> list[Organisation]:
     """The centres where the user may create and change learners and mobilities."""
-    ids = get_access(user).centres_with(Capability.MANAGE_LEARNERS)
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    return list(Organisation.objects.filter(pk__in=manageable_centre_ids(user)).order_by("name"))
 
 
 def may_create(user: Any) -> bool:
-    """Whether the user manages learners and mobilities in some centre (a page's "New …" button),
-    read from the access already computed for the request: no query."""
-    return bool(get_access(user).centres_with(Capability.MANAGE_LEARNERS))
+    """Whether the user manages learners and mobilities in some centre (a page's "New …" button)."""
+    return bool(manageable_centre_ids(user))
 
 
 def can_manage(request: HttpRequest, centre_id: int | None = None) -> bool:

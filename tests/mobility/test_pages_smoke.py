@@ -37,3 +37,23 @@ def test_every_page_renders_for_a_referent(
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     assert doc is None
+
+
+@pytest.mark.parametrize(
+    ("list_url", "create_url"),
+    [
+        ("/learners/", "mobility:learner-create"),
+        ("/mobilities/", "mobility:mobility-create"),
+        ("/groups/", "mobility:group-create"),
+        ("/calls/", "mobility:call-create"),
+    ],
+)
+def test_a_list_offers_its_new_button_to_who_may_create_only(
+    client_of, referent_a, readonly_a, list_url, create_url
+):
+    """The "New …" button follows the request's access: shown to a referent, not to read-only staff."""
+    from django.urls import reverse
+
+    link = f'href="{reverse(create_url)}"'
+    assert link in client_of(referent_a).get(list_url).content.decode()
+    assert link not in client_of(readonly_a).get(list_url).content.decode()
