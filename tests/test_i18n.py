@@ -269,7 +269,9 @@ def test_the_first_day_of_a_month_is_written_as_the_language_writes_it(language,
     from django.utils import translation
 
     with translation.override(language):
-        text = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date }}').render(Context({"d": datetime.date(2027, 1, day)}))
+        text = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date }}').render(
+            Context({"d": datetime.date(2027, 1, day)})
+        )
     assert text == f"{expected}|{expected}"
 
 
@@ -294,7 +296,9 @@ def test_an_agreements_history_agrees_with_its_gender_in_french(client_of, refer
     from partners.agreements import services as agreement_services
 
     agreement = factories.AgreementFactory(owner_centre=centre_a)
-    agreement_services.agreement_update(agreement=agreement, data={"scope": "CAP Pâtissier"}, acting_user=referent_a)
+    agreement_services.agreement_update(
+        agreement=agreement, data={"scope": "CAP Pâtissier"}, acting_user=referent_a
+    )
     response = client_of(referent_a).get(f"/partners/agreements/{agreement.pk}/history/", {"lang": "fr"})
     assert response.status_code == 200
     text = response.content.decode()
@@ -314,7 +318,9 @@ def test_month_and_day_names_are_djangos_own_whatever_our_catalogue_holds(langua
 
     from partners.dates import date_format
 
-    theirs = gettext.translation("django", Path(django.__file__).parent / "conf" / "locale", languages=[language])
+    theirs = gettext.translation(
+        "django", Path(django.__file__).parent / "conf" / "locale", languages=[language]
+    )
     with translation.override(language):
         for month in range(1, 13):
             day = datetime.date(2026, month, 16)

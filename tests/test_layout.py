@@ -118,7 +118,9 @@ def sources(tmp_path_factory):
     """A copy of the apps and of the contracts, to break."""
     copy = tmp_path_factory.mktemp("layers")
     for app in APPS:
-        shutil.copytree(ROOT / app, copy / app, ignore=shutil.ignore_patterns("__pycache__", "locale", "*.mo"))
+        shutil.copytree(
+            ROOT / app, copy / app, ignore=shutil.ignore_patterns("__pycache__", "locale", "*.mo")
+        )
     shutil.copy2(ROOT / "pyproject.toml", copy / "pyproject.toml")
     return copy
 

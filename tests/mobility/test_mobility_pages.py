@@ -526,6 +526,8 @@ def test_the_mobility_page_with_a_signed_agreement_keeps_to_its_budget(
     client.get(f"/mobilities/{mobility.pk}/")
     with django_assert_max_num_queries(24):
         assert client.get(f"/mobilities/{mobility.pk}/").status_code == 200
+
+
 def _upcoming(mobility):
     """The stay moved ahead of today: planning it tells the employer (an ended one does not)."""
     today = datetime.date.today()

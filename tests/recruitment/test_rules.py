@@ -302,7 +302,9 @@ def test_a_criterion_posted_on_the_calls_page_is_added_or_its_errors_shown(clien
     refused = client.post(f"/calls/{call.pk}/criteria/", {**data, "label": ""})
     assert refused.status_code == 400 and refused.context["criterion_form"].errors["label"]
     fixed = client.post(f"/calls/{call.pk}/criteria/", data)  # the call is open: its grid is fixed
-    assert fixed.status_code == 400 and "fixed once the call is open" in str(fixed.context["criterion_form"].errors)
+    assert fixed.status_code == 400 and "fixed once the call is open" in str(
+        fixed.context["criterion_form"].errors
+    )
     call.status = "draft"
     call.save(update_fields=["status"])
     before = call.criteria.count()
