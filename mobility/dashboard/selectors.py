@@ -38,6 +38,31 @@ def _centres(user: Any) -> frozenset[int]:
 #: first 60 planned or confirmed, whose documents it checks (drafts between them included).
 UPCOMING_READ = 200
 
+# What the dashboard's lists show of each row: a few columns, not every column of the mobility and
+# its relations (the departures alone are up to 200 rows).
+PERSON = ("participant__first_name", "participant__last_name", "participant__anonymised_at")
+UPCOMING_FIELDS = (
+    *PERSON,
+    "participant__date_of_birth",
+    "status",
+    "planned_start",
+    "planned_end",
+    "activity_type_id",
+    "host_city",
+    "host_country",
+    "host_organisation__name",
+    "host_organisation__short_name",
+)
+OVERDUE_FIELDS = (
+    "title",
+    "due_date",
+    "template__name",
+    "template__name_translations",
+    "mobility__reference",
+    *(f"mobility__{field}" for field in PERSON),
+)
+AWAITING_FIELDS = (*PERSON, "planned_end", "host_tutor__first_name", "host_tutor__last_name")
+
 
 def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any]:
     """What a referent needs to see first: departures, who is abroad, what is late or awaited."""
@@ -52,7 +77,8 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
             planned_start__lte=today + timedelta(days=45),
             status__in=[MobilityStatus.PLANNED, MobilityStatus.CONFIRMED, MobilityStatus.DRAFT],
         )
-        .select_related("participant", "host_organisation", "activity_type")
+        .select_related("participant", "host_organisation")
+        .only(*UPCOMING_FIELDS)
         .order_by("planned_start", "id")[:UPCOMING_READ]
     )
     departures = [m for m in upcoming if m.planned_start <= today + timedelta(days=30)][:20]
@@ -88,6 +114,7 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
     overdue = list(
         ChecklistItem.objects.filter(pk__in=first_ids)
         .select_related("mobility", "mobility__participant", "template")
+        .only(*OVERDUE_FIELDS)
         .order_by("due_date", "id")
     )
     missed_followups = FollowUp.objects.filter(
@@ -113,12 +140,14 @@ def dashboard_for_user(*, user: Any, today: date | None = None) -> dict[str, Any
             ),
         )
         .select_related("participant", "host_tutor")
+        .only(*AWAITING_FIELDS)
         .order_by("planned_end", "id")[:15]
     )
     to_certify_qs = mobilities.filter(status=MobilityStatus.EVALUATED)
     to_certify = list(
         to_certify_qs.annotate(total=Window(Count("pk")))
         .select_related("participant")
+        .only(*PERSON, "reference", "planned_end")
         .order_by("planned_end", "id")[:15]
     )
     missing = []

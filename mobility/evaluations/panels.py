@@ -131,6 +131,14 @@ def outside_panel(request: HttpRequest, mobility: Mobility) -> str | None:
     return render_to_string("mobility/evaluation/_panel_mobility.html", context, request=request)
 
 
+#: The learner as the dashboard's lists name them (the rows read only what the panel shows).
+_PERSON = (
+    "mobility__participant__first_name",
+    "mobility__participant__last_name",
+    "mobility__participant__anonymised_at",
+)
+
+
 def dashboard_context(*, user: Any) -> dict[str, Any]:
     centres = get_access(user).centre_ids
     to_review = list(
@@ -138,6 +146,7 @@ def dashboard_context(*, user: Any) -> dict[str, Any]:
             mobility__centre_id__in=centres, kind=EvaluationKind.TUTOR, status=EvaluationStatus.SUBMITTED
         )
         .select_related("mobility", "mobility__participant")
+        .only("submitted_at", "mobility__reference", *_PERSON)
         .order_by("submitted_at")[:10]
     )
     other_dates = list(
@@ -147,6 +156,7 @@ def dashboard_context(*, user: Any) -> dict[str, Any]:
             mobility__status__in=[MobilityStatus.DRAFT, MobilityStatus.PLANNED, MobilityStatus.CONFIRMED],
         )
         .select_related("mobility", "mobility__participant")
+        .only("proposed_start", "proposed_end", "answered_by", *_PERSON)
         .order_by("-answered_at")[:10]
     )
     return {"to_review": to_review, "other_dates": other_dates}

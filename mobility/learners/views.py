@@ -53,7 +53,7 @@ def learner_list(request: AuthenticatedRequest) -> HttpResponse:
         ordering=sort,
         with_mobility_summary=True,
     )
-    page = paginate(request, learners)
+    page = paginate(request, selectors.learner_rows(learners))
     return render(
         request,
         "mobility/learner_list.html",

@@ -99,7 +99,10 @@ def mobility_list_context(
     if fixed:
         filters = selectors.MobilityFilters(**{**filters.__dict__, **fixed})
     sort = request.GET.get("sort") or "-start"
-    page = paginate(request, selectors.mobility_list_for_user(user=user, filters=filters, ordering=sort))
+    page = paginate(
+        request,
+        selectors.mobility_rows(selectors.mobility_list_for_user(user=user, filters=filters, ordering=sort)),
+    )
     return {
         "page": page,
         "filter_form": form,
