@@ -16,6 +16,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
+
 from tests.workers import Worker, wait_for
 
 from .environment import ROOT, VAR
@@ -125,7 +127,10 @@ def running_server(*, port: int) -> Iterator[Server]:
 
 @contextlib.contextmanager
 def running_worker(*, concurrency: int = 1, env: dict[str, str] | None = None) -> Iterator[Worker]:
-    worker = Worker(concurrency=concurrency, env=env)
+    # the worker's heartbeat as in production: the tests' worker pings itself every second, which in a
+    # render benchmark is a task between renders every second
+    production = {"WORKER_HEARTBEAT_INTERVAL": str(settings.WORKER_HEARTBEAT_INTERVAL)}
+    worker = Worker(concurrency=concurrency, env={**production, **(env or {})})
     try:
         worker.wait_ready(timeout=60)
         # the pool children are forked once the consumer is up; wait until all of them are there
