@@ -5,6 +5,7 @@ supersedes the old one, revoked; each audited.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,7 +29,8 @@ from mobility.mobilities.models import Mobility, MobilityStatus
 from partners.accounts.access import require_capability
 from partners.accounts.models import User
 from partners.accounts.roles import Capability
-from partners.audit.services import audit_record
+from partners.audit.models import AuditEntry
+from partners.audit.services import audit_entry, audit_record
 
 # --- Numbers ------------------------------------------------------------------------------------
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
@@ -62,6 +64,81 @@ def certificate_blockers(*, mobility: Mobility) -> list[str]:
     return blockers
 
 
+def _new_certificate(
+    *,
+    full: Mobility,
+    languages: list[str],
+    acting_user: User | None,
+    version: int,
+    issued_at: Any,
+    reason: str = "",
+) -> Certificate:
+    """A certificate of ``full`` (the mobility with what its certificate prints), not saved yet: a
+    number drawn, its content frozen and its credential signed."""
+    number = certificate_number_new()
+    content = ctx.certificate_content(
+        mobility=full,
+        languages=languages,
+        number=number,
+        version=version,
+        issued_at=issued_at,
+        issued_by=acting_user,
+    )
+    return Certificate(
+        centre_id=full.centre_id,
+        mobility=full,
+        number=number,
+        version=version,
+        languages=languages,
+        status=CertificateStatus.REQUESTED,
+        content=content,
+        credential=documents.certificate_credential(content, issued_at_iso=utc_iso(issued_at)),
+        issued_at=issued_at,
+        issued_by=acting_user if acting_user and acting_user.is_authenticated else None,
+        reissue_reason=reason,
+    )
+
+
+def _render_job(certificate: Certificate) -> DocumentJob:
+    return DocumentJob(
+        centre_id=certificate.centre_id,
+        kind=JobKind.CERTIFICATE,
+        certificate=certificate,
+        mobility_id=certificate.mobility_id,
+        language=certificate.languages[0],
+        requested_by=certificate.issued_by,
+    )
+
+
+def _issue_entry(
+    certificate: Certificate,
+    *,
+    acting_user: User | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEntry:
+    return audit_entry(
+        action="certificate.reissue" if reason else "certificate.issue",
+        actor=acting_user,
+        target=certificate,
+        centre_id=certificate.centre_id,
+        data={
+            "version": certificate.version,
+            "mobility": certificate.mobility_id,
+            "languages": certificate.languages,
+        },
+        request=request,
+    )
+
+
+def _fresh_read(mobility: Mobility, read: Mobility | None) -> Mobility:
+    """``read`` (the mobility with what its certificate prints, read with its batch) while the row
+    locked for the issue is still the one it was read from; else read again."""
+    if read is not None and read.pk == mobility.pk and read.updated_at == mobility.updated_at:
+        return read
+    return mobility_for_certificate(mobility_id=mobility.pk)
+
+
 def _create_certificate(
     *,
     mobility: Mobility,
@@ -71,66 +148,105 @@ def _create_certificate(
     request: HttpRequest | None = None,
     read: Mobility | None = None,
 ) -> Certificate:
-    # ``read``: the mobility with what its certificate prints, read with its batch (a group's issue);
-    # used only while the row locked for the issue is still the one it was read from
-    fresh = read is not None and read.pk == mobility.pk and read.updated_at == mobility.updated_at
-    full = read if fresh else mobility_for_certificate(mobility_id=mobility.pk)
+    full = _fresh_read(mobility, read)
     blockers = certificate_blockers(mobility=full)
     if blockers:
         raise CertificationError(blockers[0])
     version = (Certificate.objects.filter(mobility=full).aggregate(v=Max("version"))["v"] or 0) + 1
     issued_at = timezone.now()
     for _attempt in range(3):
-        number = certificate_number_new()
-        content = ctx.certificate_content(
-            mobility=full,
+        certificate = _new_certificate(
+            full=full,
             languages=languages,
-            number=number,
+            acting_user=acting_user,
             version=version,
             issued_at=issued_at,
-            issued_by=acting_user,
-        )
-        certificate = Certificate(
-            centre_id=full.centre_id,
-            mobility=full,
-            number=number,
-            version=version,
-            languages=languages,
-            status=CertificateStatus.REQUESTED,
-            content=content,
-            credential=documents.certificate_credential(content, issued_at_iso=utc_iso(issued_at)),
-            issued_at=issued_at,
-            issued_by=acting_user if acting_user and acting_user.is_authenticated else None,
-            reissue_reason=reason,
+            reason=reason,
         )
         try:
             with transaction.atomic():
                 certificate.save()
             break
         except IntegrityError:
-            if Certificate.objects.filter(number=number).exists():
+            if Certificate.objects.filter(number=certificate.number).exists():
                 continue  # a number drawn twice: draw again
             raise
     else:  # pragma: no cover - 80 random bits do not collide three times
         raise CertificationError(_("Could not draw a certificate number; try again."))
-    job = DocumentJob.objects.create(
-        centre_id=full.centre_id,
-        kind=JobKind.CERTIFICATE,
-        certificate=certificate,
-        mobility=full,
-        language=languages[0],
-        requested_by=certificate.issued_by,
-    )
-    audit_record(
-        action="certificate.reissue" if reason else "certificate.issue",
-        actor=acting_user,
-        target=certificate,
-        centre_id=full.centre_id,
-        data={"version": version, "mobility": full.pk, "languages": languages},
-        request=request,
-    )
+    job = _render_job(certificate)
+    job.save()
+    _issue_entry(certificate, acting_user=acting_user, reason=reason, request=request).save()
     job_enqueue(job)
     return certificate
+
+
+def certificates_issue_together(
+    *, mobility_ids: list[int], acting_user: User, bilingual: bool = False, reads: dict[int, Mobility]
+) -> tuple[list[Certificate], dict[int, str]]:
+    """Issues the certificates of several mobilities at once (a large group's, a batch at a time): one
+    transaction, the certificates, their jobs and audit entries each written in one statement, the
+    jobs published when it commits. ``reads``: the mobilities with what their certificates print.
+
+    Returns the certificates issued and, for each mobility left out, why (for the worker's log): a
+    certificate pending or valid already, or one that cannot be issued yet. A number drawn twice (80 random bits) raises
+    ``IntegrityError`` with nothing written: issue those one by one (``certificate_issue``)."""
+    with transaction.atomic():
+        locked = {
+            m.pk: m
+            for m in Mobility.objects.select_for_update(of=("self",))
+            .select_related("participant", "host_tutor")
+            .filter(pk__in=mobility_ids)
+        }
+        for centre_id in {m.centre_id for m in locked.values()}:
+            require_capability(acting_user, Capability.ISSUE_CERTIFICATES, centre_id)
+        current: dict[int, set[str]] = {}
+        for mobility_id, status in (
+            Certificate.objects.filter(mobility_id__in=locked, superseded_at__isnull=True)
+            .exclude(status=CertificateStatus.REVOKED)
+            .values_list("mobility_id", "status")
+        ):
+            current.setdefault(mobility_id, set()).add(status)
+        versions = dict(
+            Certificate.objects.filter(mobility_id__in=locked)
+            .order_by()
+            .values("mobility_id")
+            .annotate(v=Max("version"))
+            .values_list("mobility_id", "v")
+        )
+        issued_at = timezone.now()
+        certificates: list[Certificate] = []
+        left_out: dict[int, str] = {}
+        for mobility_id in mobility_ids:
+            mobility = locked.get(mobility_id)
+            if mobility is None:
+                continue
+            statuses = current.get(mobility_id, set())
+            if statuses & set(PENDING_STATUSES):
+                left_out[mobility_id] = "a certificate is being issued already"
+                continue
+            if CertificateStatus.READY in statuses:
+                left_out[mobility_id] = "it has a valid certificate already"
+                continue
+            full = _fresh_read(mobility, reads.get(mobility_id))
+            blockers = certificate_blockers(mobility=full)
+            if blockers:
+                left_out[mobility_id] = blockers[0]
+                continue
+            certificates.append(
+                _new_certificate(
+                    full=full,
+                    languages=_languages_for(mobility, None, bilingual),
+                    acting_user=acting_user,
+                    version=versions.get(mobility_id, 0) + 1,
+                    issued_at=issued_at,
+                )
+            )
+        Certificate.objects.bulk_create(certificates)
+        jobs = DocumentJob.objects.bulk_create([_render_job(c) for c in certificates])
+        AuditEntry.objects.bulk_create([_issue_entry(c, acting_user=acting_user) for c in certificates])
+        for job in jobs:
+            job_enqueue(job)
+    return certificates, left_out
 
 
 def _languages_for(mobility: Mobility, languages: list[str] | None, bilingual: bool) -> list[str]:

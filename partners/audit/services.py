@@ -163,7 +163,15 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return changed
 
 
-def audit_record(
+def audit_record(**fields: Any) -> AuditEntry:
+    """Appends one entry (the arguments of ``audit_entry``). ``target`` names the object (type and id
+    only, never its content)."""
+    entry = audit_entry(**fields)
+    entry.save()
+    return entry
+
+
+def audit_entry(
     *,
     action: str,
     actor: User | AnonymousUser | None = None,
@@ -175,12 +183,13 @@ def audit_record(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEntry:
-    """Appends one entry. ``target`` names the object (type and id only, never its content)."""
+    """The entry ``audit_record`` appends, not saved yet: for services that write many at once
+    (``AuditEntry.objects.bulk_create``)."""
     if target is not None:
         target_type = target_type or target._meta.label
         target_id = target_id or target.pk
     person = actor if isinstance(actor, User) and actor.is_authenticated else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         action=action,
         actor=person,
         actor_label=(actor_label or (str(person) if person else ""))[:200],
