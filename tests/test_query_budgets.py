@@ -45,7 +45,7 @@ CEILINGS: dict[str, int] = {
     # the pages that show a mobility's whole situation on one screen: the mobility page's sections
     # (its agreement, evaluations, documents with the parental consent, follow-ups, history, e-mails,
     # links, recognition, grant, incidents, end-of-stay report, certificates and their jobs)
-    "mobility:mobility-detail": 21,
+    "mobility:mobility-detail": 19,
     # panels: departures, documents, checklists, follow-ups, evaluations, host confirmations,
     # agreements and quality labels expiring, open calls and applications awaiting scoring
     "dashboard": 17,

@@ -25,6 +25,7 @@ from mobility.guests.models import AccessLink, GuestRole, HostConfirmation
 from mobility.guests.services import links as guests
 from mobility.learners.models import Learner
 from mobility.mobilities.models import Mobility, MobilityStatus
+from mobility.mobilities.selectors import read_along
 from partners import panels
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
@@ -34,15 +35,6 @@ from partners.emails.models import OutboundEmail
 MOBILITY_EMAILS_SHOWN = 50
 
 ROLE_ORDER = (GuestRole.TUTOR, GuestRole.LEARNER, GuestRole.EMPLOYER)
-
-
-def _one_to_one(mobility: Mobility, name: str, model: Any) -> Any:
-    """The mobility's row of a one-to-one relation, or None: the one the page's query read along
-    (``mobility_detail_for_user``), else read now."""
-    related = getattr(Mobility, name).related
-    if related.is_cached(mobility):
-        return related.get_cached_value(mobility)
-    return model.objects.filter(mobility=mobility).first()
 
 
 def _email_count(mobility: Mobility, emails: Any) -> int:
@@ -65,7 +57,7 @@ def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]
     live = {link.role: link for link in reversed(links) if link.revoked_at is None}
     # the page's mobility holds its evaluations already (``mobility_detail_for_user``)
     by_kind = {e.kind: e for e in mobility.evaluations.all()}
-    confirmation = _one_to_one(mobility, "host_confirmation", HostConfirmation)
+    confirmation = read_along(mobility, "host_confirmation", HostConfirmation)
     roles = []
     for role in ROLE_ORDER:
         try:
@@ -109,7 +101,7 @@ def mobility_outside_context(*, mobility: Mobility, user: Any) -> dict[str, Any]
         or mobility.status in (MobilityStatus.DRAFT, MobilityStatus.PLANNED, MobilityStatus.CONFIRMED),
         "tutor_evaluation": by_kind.get(EvaluationKind.TUTOR),
         "self_assessment": by_kind.get(EvaluationKind.SELF),
-        "employer_feedback": _one_to_one(mobility, "employer_feedback", EmployerFeedback),
+        "employer_feedback": read_along(mobility, "employer_feedback", EmployerFeedback),
         "recognitions": list(
             Recognition.objects.filter(mobility=mobility).select_related("unit", "decided_by")
         ),

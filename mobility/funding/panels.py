@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 
 from mobility.catalogue.models import ParticipantKind
 from mobility.funding import selectors
+from mobility.funding.models import MobilityFunding
+from mobility.mobilities.selectors import read_along
 from partners import panels
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
@@ -20,7 +22,7 @@ def mobility_grant(request: HttpRequest, mobility: Any) -> str | None:
     if not access.can(Capability.VIEW, mobility.centre_id):
         return None
     # ``mobility`` is the page's, read through the scoped mobility selector.
-    result = selectors.mobility_grant(mobility)
+    result = selectors.mobility_grant(mobility, funding=read_along(mobility, "funding", MobilityFunding))
     payments = list(result.funding.payments.all()) if result.funding and result.funding.pk else []
     signatures = list(result.funding.signatures.all()) if result.funding and result.funding.pk else []
     apprentice = (

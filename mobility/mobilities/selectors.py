@@ -164,14 +164,28 @@ def mobility_get_for_user(*, user: Any, pk: Any, also: tuple[str, ...] = ()) -> 
         raise hidden(Mobility, pk) from exc
 
 
+#: The mobility's one-to-one rows its page reads with it (``read_along``).
+ALONG = ("host_confirmation", "employer_feedback", "funding", "participant_report")
+
+
+def read_along(mobility: Mobility, name: str, model: Any) -> Any:
+    """The mobility's row of the one-to-one relation ``name``, or None: the one its page's query read
+    along (``mobility_detail_for_user``), else read now."""
+    related = getattr(Mobility, name).related
+    if related.is_cached(mobility):
+        return related.get_cached_value(mobility)
+    return model.objects.filter(mobility=mobility).first()
+
+
 def mobility_detail_for_user(*, user: Any, pk: Any) -> Mobility:
     """A mobility with everything its page shows, in a fixed number of queries, fetched once and
     shared by every section of the page: its agreement versions (``mobility.agreements.all()``, the
     latest first, the current one with its units, signatures and outcomes), checklist, follow-ups,
-    documents and evaluations (``mobility.evaluations.all()`` and ``evaluation_rows`` by kind), the
-    host's confirmation and the employer's feedback."""
-    # the host's answer and the employer's feedback (one each at most) ride along in the same query
-    mobility = mobility_get_for_user(user=user, pk=pk, also=("host_confirmation", "employer_feedback"))
+    documents and evaluations (``mobility.evaluations.all()`` and ``evaluation_rows`` by kind), and its
+    one-to-one rows (``ALONG``)."""
+    # the host's answer, the employer's feedback, the grant and the end-of-stay report (one each at
+    # most) ride along in the same query
+    mobility = mobility_get_for_user(user=user, pk=pk, also=ALONG)
     prefetch_related_objects(
         [mobility],
         Prefetch("agreements", queryset=LearningAgreement.objects.order_by("-version")),

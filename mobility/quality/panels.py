@@ -9,8 +9,9 @@ from django.template.loader import render_to_string
 
 from mobility.guests.models import GuestRole
 from mobility.mobilities.models import Mobility
+from mobility.mobilities.selectors import read_along
 from mobility.quality import selectors
-from mobility.quality.models import ReportStatus
+from mobility.quality.models import ParticipantReport, ReportStatus
 from partners import panels
 from partners.accounts.access import get_access
 from partners.accounts.roles import Capability
@@ -20,7 +21,7 @@ from partners.accounts.roles import Capability
 def report_panel(request: HttpRequest, mobility: Mobility) -> str | None:
     if not get_access(request.user).can(Capability.VIEW, mobility.centre_id):
         return None
-    report = selectors.report_get(mobility=mobility)
+    report = read_along(mobility, "participant_report", ParticipantReport)
     status = report.status if report else ReportStatus.NOT_SENT
     return render_to_string(
         "quality/_panel_mobility.html",

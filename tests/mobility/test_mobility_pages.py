@@ -524,7 +524,7 @@ def test_the_mobility_page_with_a_signed_agreement_keeps_to_its_budget(
         agreement=agreement, party=Party.LEARNER, signer_name="Léa", method="in_app", acting_user=referent_a
     )
     client.get(f"/mobilities/{mobility.pk}/")
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(22):
         assert client.get(f"/mobilities/{mobility.pk}/").status_code == 200
 
 
