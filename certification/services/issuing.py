@@ -78,9 +78,9 @@ _ISSUE_LOCK_NAMESPACE = 0x47495353 << 32  # "GISS"
 def group_issue_run(*, issue_id: int) -> GroupIssue | None:
     """Issues the group's waiting certificates a batch at a time, each batch written in a few
     statements, committed and published together (workers render the first batch while the next is
-    issued). Run once whatever the number of deliveries; a run cut
-    short is taken up again by the next delivery or the sweeper and issues only what is still waiting.
-    None when another worker is carrying it out right now."""
+    issued). Run once whatever the number of deliveries; a run cut short is taken up again by the
+    next delivery or the sweeper and issues only what is still waiting. None when another worker is
+    carrying it out right now."""
     with render_lock(issue_id, namespace=_ISSUE_LOCK_NAMESPACE) as acquired:
         if not acquired:
             return None

@@ -113,7 +113,7 @@ def learner_list_for_user(
     )
 
 
-#: What a row of the learner list shows (``mobility/learner_list.html``): 20 columns, not the 80 of the
+#: What a row of the learner list shows (``mobility/learner_list.html``): 23 columns, not the 90 of the
 #: learner, its centre, qualification and employer.
 LIST_ROW_FIELDS = (
     "first_name",

@@ -100,7 +100,7 @@ def mobility_list_for_user(
 
 
 #: What a row of the mobility tables shows (``mobility/_mobility_table.html``): a page of 25 rows reads
-#: these 30 columns, not the 170 of the mobility and its seven relations.
+#: these 35 columns (with the ids), not the 167 of the mobility and its seven relations.
 LIST_ROW_FIELDS = (
     "reference",
     "status",
